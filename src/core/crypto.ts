@@ -1,0 +1,22 @@
+// Handshake digests: RFC 6455 §4.2.2 accept value and hixie-76 §5.2 MD5 challenge answer.
+import { createHash } from 'node:crypto';
+
+/** RFC 6455 §1.3: the GUID appended to the client key. */
+export const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** base64(SHA-1(key + GUID)): `dGhlIHNhbXBsZSBub25jZQ==` gives `s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`. */
+export function acceptValue(key: string): string {
+  return createHash('sha1')
+    .update(key + WEBSOCKET_GUID, 'latin1')
+    .digest('base64');
+}
+
+export function md5(bytes: Uint8Array): Buffer {
+  return createHash('md5').update(bytes).digest();
+}
+
+/** RFC 6455 §4.1: a client key is 16 random bytes, base64-encoded (24 characters). */
+export function isValidClientKey(key: string): boolean {
+  // Strict base64 of exactly 16 bytes: 22 significant characters, the last one with zero padding bits.
+  return /^[A-Za-z0-9+/]{21}[AQgw]==$/.test(key);
+}

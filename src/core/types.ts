@@ -1,0 +1,169 @@
+// The contracts between layers: drafts, codecs, codec events, handshakes (architecture.md "Contracts").
+import type { FaultName } from './faults.js';
+
+export type DraftId = 'hixie-75' | 'hixie-76' | 'hybi-07' | 'hybi-10' | 'rfc6455';
+
+/** Every draft, newest first: the order a client prefers and the order version lists are written in. */
+export const ALL_DRAFTS: readonly DraftId[] = ['rfc6455', 'hybi-10', 'hybi-07', 'hixie-76', 'hixie-75'];
+
+export type Role = 'server' | 'client';
+
+/** What a draft can carry: gateways and users read this instead of switching on the draft id. */
+export interface Caps {
+  /** Binary messages exist (false on hixie: length-prefixed frames are discarded). */
+  readonly binary: boolean;
+  /** Ping and pong frames exist. */
+  readonly ping: boolean;
+  /** A close frame carries a status code and a reason. */
+  readonly closeCodes: boolean;
+  /** There is an in-band closing handshake (false only on hixie-75, where closing TCP is the close). */
+  readonly closingHandshake: boolean;
+  /** Messages may be fragmented. */
+  readonly fragmentation: boolean;
+  /** `Sec-WebSocket-Extensions` negotiation exists. */
+  readonly extensions: boolean;
+}
+
+/** Injected randomness: returns `n` fresh random bytes. Tests pass a seeded one so traces replay exactly. */
+export type Rng = (n: number) => Uint8Array;
+
+/** What a codec reports after being fed bytes. */
+export type CodecEvent =
+  /** A complete text message: `data` is valid UTF-8 (hixie: invalid sequences replaced by U+FFFD). */
+  | { readonly type: 'text'; readonly data: Buffer }
+  | { readonly type: 'binary'; readonly data: Buffer }
+  | { readonly type: 'ping'; readonly data: Buffer }
+  | { readonly type: 'pong'; readonly data: Buffer }
+  /** The peer's close frame (hixie-76: `FF 00`, reported as 1005). */
+  | { readonly type: 'close'; readonly code: number; readonly reason: string }
+  /** Bytes the codec wants written on its own: an automatic pong or the close echo. */
+  | { readonly type: 'send'; readonly bytes: Buffer }
+  /** The peer broke the protocol; the codec has already queued its close frame as a `send` event if the draft has one. */
+  | {
+      readonly type: 'fail';
+      readonly fault: FaultName;
+      readonly closeCode: number;
+      readonly message: string;
+    };
+
+/** What a user asks a codec to encode. */
+export type OutboundMessage =
+  | { readonly type: 'text'; readonly data: string | Uint8Array }
+  | { readonly type: 'binary'; readonly data: Uint8Array }
+  | { readonly type: 'ping'; readonly data?: Uint8Array }
+  | { readonly type: 'pong'; readonly data?: Uint8Array }
+  | { readonly type: 'close'; readonly code?: number; readonly reason?: string };
+
+/**
+ * open: both directions carry data. closing: our close went out, waiting for the peer's.
+ * closed: both closes seen (or the connection failed); `push` ignores further bytes.
+ */
+export type CodecState = 'open' | 'closing' | 'closed';
+
+/** A sans-I/O frame codec for one direction pair of one connection. */
+export interface Codec {
+  /** Feed bytes from the peer. Never throws on peer input. May unmask `bytes` in place. */
+  push(bytes: Uint8Array): CodecEvent[];
+  /** The transport ended: reports a truncated frame, if any. */
+  end(): CodecEvent[];
+  /** Encode one message. Throws UsageError on misuse (binary on hixie, data after close, bad code). */
+  encode(message: OutboundMessage): Buffer;
+  readonly state: CodecState;
+  /** Bytes held waiting for the rest of a frame or message (for limits and tests). */
+  readonly bufferedBytes: number;
+}
+
+export interface CodecOptions {
+  /** Largest message (hybi: reassembled; hixie: one frame) accepted from the peer, in bytes. */
+  readonly maxPayload: number;
+  /** Random bytes for client masks; unused by servers and by hixie. */
+  readonly rng: Rng;
+}
+
+/** One HTTP header line as received: name keeps its case, value is trimmed of surrounding whitespace. */
+export type HeaderLine = readonly [name: string, value: string];
+
+export interface RequestHead {
+  readonly method: string;
+  /** The request-target exactly as sent: path and query. */
+  readonly target: string;
+  /** "1.1" for `HTTP/1.1`. */
+  readonly httpVersion: string;
+  readonly headers: readonly HeaderLine[];
+}
+
+export interface ResponseHead {
+  readonly httpVersion: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: readonly HeaderLine[];
+}
+
+/** The outcome of a server looking at a request. */
+export type AcceptResult =
+  | {
+      readonly ok: true;
+      /** The 101 status line and headers, ending in the blank line: written at once. */
+      readonly response: Buffer;
+      readonly protocol: string;
+      readonly extensions: string;
+      /** Bytes of request body the handshake still needs after the head (hixie-76 key3: 8; else 0). */
+      readonly bodyLength: number;
+      /** Given exactly `bodyLength` bytes, the bytes to write after `response` (hixie-76: the MD5 answer). */
+      readonly answerBody: (body: Buffer) => Buffer;
+    }
+  | Rejection;
+
+export interface Rejection {
+  readonly ok: false;
+  /** 400, 403, 426 ... */
+  readonly status: number;
+  /** Short human reason, also the text/plain body. */
+  readonly reason: string;
+  /** Extra headers, e.g. `Sec-WebSocket-Version: 13, 8, 7` and `Upgrade: websocket` on a 426. */
+  readonly headers: readonly HeaderLine[];
+}
+
+/** What the server side of a handshake is told. */
+export interface ServerHandshakeOptions {
+  /** Choose one of the offered subprotocols, or undefined for none. Only offered values are accepted. */
+  readonly selectProtocol?: (offered: readonly string[]) => string | undefined;
+  /** True when the connection is TLS (or a trusted proxy says so): hixie Location uses wss://. */
+  readonly secure: boolean;
+  /** Drafts this server accepts; used for the `Sec-WebSocket-Version` list in rejections. */
+  readonly drafts: readonly DraftId[];
+}
+
+export interface ClientHandshakeOptions {
+  /** `ws://` or `wss://` URL. */
+  readonly url: URL;
+  readonly protocols: readonly string[];
+  /** Origin to send (hybi-07/08 as Sec-WebSocket-Origin). Omitted when undefined. */
+  readonly origin?: string;
+  readonly headers?: readonly HeaderLine[];
+  readonly rng: Rng;
+}
+
+/** A built client request and how to check the answer. */
+export interface ClientRequest {
+  /** Head plus any body (hixie-76 key3): written in one write, as browsers did. */
+  readonly bytes: Buffer;
+  /** Bytes of response body the client must read after the head (hixie-76: 16). */
+  readonly responseBodyLength: number;
+  readonly verify: (head: ResponseHead, body: Buffer) => ClientVerdict;
+}
+
+export type ClientVerdict =
+  | { readonly ok: true; readonly protocol: string; readonly extensions: string }
+  | { readonly ok: false; readonly reason: string };
+
+/** One draft: only what differs lives behind this. */
+export interface Draft {
+  readonly id: DraftId;
+  /** Wire version for `Sec-WebSocket-Version`, if the draft has one. */
+  readonly version: number | undefined;
+  readonly caps: Caps;
+  acceptRequest(head: RequestHead, options: ServerHandshakeOptions): AcceptResult;
+  buildRequest(options: ClientHandshakeOptions): ClientRequest;
+  createCodec(role: Role, options: CodecOptions): Codec;
+}
