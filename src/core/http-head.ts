@@ -108,3 +108,29 @@ export function serializeHead(startLine: string, headers: readonly HeaderLine[])
   }
   return Buffer.from(`${out}\r\n`, 'latin1');
 }
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  426: 'Upgrade Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A complete HTTP error response for a refused handshake: status, extra headers, text/plain reason. */
+export function serializeRejection(rejection: {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: readonly HeaderLine[];
+}): Buffer {
+  const body = Buffer.from(`${rejection.reason}\n`, 'utf8');
+  const head = serializeHead(`HTTP/1.1 ${rejection.status} ${STATUS_TEXT[rejection.status] ?? 'Error'}`, [
+    ...rejection.headers,
+    ['Content-Type', 'text/plain; charset=utf-8'],
+    ['Content-Length', String(body.length)],
+    ['Connection', 'close'],
+  ]);
+  return Buffer.concat([head, body]);
+}

@@ -150,7 +150,8 @@ export interface ClientRequest {
   readonly bytes: Buffer;
   /** Bytes of response body the client must read after the head (hixie-76: 16). */
   readonly responseBodyLength: number;
-  readonly verify: (head: ResponseHead, body: Buffer) => ClientVerdict;
+  /** `rawHead` is the head exactly as received (hixie-75 clients compare its first 85 bytes). */
+  readonly verify: (head: ResponseHead, body: Buffer, rawHead: Buffer) => ClientVerdict;
 }
 
 export type ClientVerdict =
