@@ -1,0 +1,51 @@
+// Serializes a Fixture to the reviewable text format of fixtures/README.md.
+import type { Fixture } from './fixture.js';
+import { formatEvent } from './fixture-values.js';
+import { hexdumpLines } from './hexdump.js';
+
+export const MAGIC = '# wscompat trace 1';
+
+/** The fields a writer needs: everything but where it was read from. */
+export type FixtureInput = Omit<Fixture, 'file' | 'segments'> & {
+  readonly segments: readonly (
+    | { readonly dir: 'client' | 'server'; readonly kind: 'data'; readonly bytes: Buffer }
+    | { readonly dir: 'client' | 'server'; readonly kind: 'end' }
+  )[];
+};
+
+function oneLine(value: string, key: string): string {
+  if (/[\r\n]/.test(value)) throw new TypeError(`fixture ${key} must be one line`);
+  return value;
+}
+
+export function serializeFixture(f: FixtureInput): string {
+  const out: string[] = [MAGIC];
+  const put = (key: string, value: string) => out.push(`${key}: ${oneLine(value, key)}`);
+  put('draft', f.draft);
+  put('role', f.role);
+  put('source', f.source);
+  for (const n of f.notes) put('note', n);
+  if (f.url !== undefined) put('url', f.url);
+  for (const p of f.protocols) put('protocol', p);
+  if (f.origin !== undefined) put('origin', f.origin);
+  for (const p of f.serverProtocols) put('server-protocol', p);
+  if (f.serverDrafts !== undefined) put('server-drafts', f.serverDrafts.join(' '));
+  for (let i = 0; i < f.rng.length; i += 32) put('rng', f.rng.subarray(i, i + 32).toString('hex'));
+  put('app', f.app);
+  for (const s of f.sends) put('send', formatEvent(s));
+  put('expect-status', String(f.expectStatus));
+  for (const [name, value] of f.expectHeaders) put('expect-header', `${name}: ${value}`);
+  for (const e of f.expectEvents) put('expect', formatEvent(e));
+  for (const h of f.varyHeaders) put('vary-header', h);
+  for (const s of f.segments) {
+    out.push('');
+    const arrow = s.dir === 'client' ? '>' : '<';
+    if (s.kind === 'end') {
+      out.push(`${arrow} ${s.dir} end`);
+      continue;
+    }
+    out.push(`${arrow} ${s.dir} ${s.bytes.length} bytes`);
+    out.push(...hexdumpLines(s.bytes));
+  }
+  return `${out.join('\n')}\n`;
+}
