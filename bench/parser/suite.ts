@@ -1,0 +1,80 @@
+// Parent side of the parser benchmark: one child per implementation, figures gathered into Results.
+import { Child } from '../lib/child.js';
+import { type Impl, type Results, sizeLabel } from '../lib/report.js';
+import type { ParserImpl } from './adapters.js';
+import type { ParserCase, ParserFigure, ParserWorkerConfig } from './worker.js';
+
+export interface ParserSuiteOptions {
+  readonly quick: boolean;
+  readonly log: (line: string) => void;
+}
+
+const SIZES = [16, 1024, 64 * 1024, 1024 * 1024];
+
+function casesFor(impl: ParserImpl): ParserCase[] {
+  const cases: ParserCase[] = [];
+  for (const kind of ['text', 'binary'] as const)
+    for (const size of SIZES) cases.push({ draft: 'rfc6455', kind, size });
+  if (impl === 'wscompat' || impl === 'driver')
+    for (const size of SIZES) cases.push({ draft: 'hixie-76', kind: 'text', size });
+  return cases;
+}
+
+function caseName(c: ParserCase): string {
+  return `${c.draft} ${c.kind} ${sizeLabel(c.size)}`;
+}
+
+type Collected = Map<
+  string,
+  { values: Partial<Record<Impl, number>>; errors: Partial<Record<Impl, string>> }
+>;
+
+async function runImpl(impl: ParserImpl, opts: ParserSuiteOptions, into: Collected): Promise<void> {
+  const cases = casesFor(impl);
+  const config: ParserWorkerConfig = {
+    impl,
+    cases,
+    warmupMs: opts.quick ? 100 : 500,
+    measureMs: opts.quick ? 300 : 2000,
+    streamBytes: 4 * 1024 * 1024,
+  };
+  // ws reads WS_NO_BUFFER_UTIL once, at load: the variant without the native addon needs its own process.
+  const env: Record<string, string> = impl === 'ws-nobu' ? { WS_NO_BUFFER_UTIL: '1' } : {};
+  const child = new Child('../parser/worker.ts', { ...config, impl: impl === 'ws-nobu' ? 'ws' : impl }, env);
+  const record = (c: ParserCase, key: 'values' | 'errors', value: number | string): void => {
+    const name = caseName(c);
+    const entry = into.get(name) ?? { values: {}, errors: {} };
+    into.set(name, entry);
+    (entry[key] as Record<string, number | string>)[impl] = value;
+  };
+  try {
+    // Generous per-case deadline: a slow machine must not fail the run, only a hang may.
+    const perCase = config.warmupMs + config.measureMs + 60_000;
+    for (let i = 0; i < cases.length; i++) {
+      const msg = await child.expect('figure', perCase);
+      const c = msg.case as ParserCase;
+      if (typeof msg.error === 'string') record(c, 'errors', msg.error);
+      else {
+        const fig = msg.figure as ParserFigure;
+        record(c, 'values', fig.mbps);
+        opts.log(`  parser ${impl.padEnd(8)} ${caseName(c).padEnd(24)} ${fig.mbps.toFixed(1)} MB/s`);
+      }
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    for (const c of cases) if (!into.get(caseName(c))?.values[impl]) record(c, 'errors', message);
+  } finally {
+    await child.stop();
+  }
+}
+
+export async function parserSuite(results: Results, opts: ParserSuiteOptions): Promise<void> {
+  const collected: Collected = new Map();
+  for (const impl of ['wscompat', 'ws', 'ws-nobu', 'driver'] as const) await runImpl(impl, opts, collected);
+  for (const [name, { values, errors }] of collected) {
+    const suite = name.startsWith('hixie')
+      ? 'parser hixie-76 (server, text)'
+      : 'parser rfc6455 (server, masked)';
+    results.add(suite, name, 'throughput', 'MB/s', 'higher', values, errors);
+  }
+}

@@ -1,0 +1,81 @@
+// Child process: in-process parser throughput of one implementation, server role, 64 KiB pieces cut anywhere.
+import { performance } from 'node:perf_hooks';
+import { childConfig, childMain, toParent } from '../lib/child.js';
+import { buildStream, cut } from '../lib/frames.js';
+import { createParser, type ParserDraft, type ParserImpl } from './adapters.js';
+
+export interface ParserCase {
+  readonly draft: ParserDraft;
+  readonly kind: 'text' | 'binary';
+  readonly size: number;
+}
+
+export interface ParserWorkerConfig {
+  readonly impl: ParserImpl;
+  readonly cases: readonly ParserCase[];
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  readonly streamBytes: number;
+}
+
+export interface ParserFigure {
+  /** Payload megabytes (10^6 bytes) per second. */
+  readonly mbps: number;
+  readonly msgsPerSec: number;
+  readonly rounds: number;
+}
+
+const PIECE = 64 * 1024;
+const MAX_ROUNDS = 100_000;
+
+async function runCase(config: ParserWorkerConfig, c: ParserCase): Promise<ParserFigure> {
+  const stream = buildStream(c.draft, c.kind, c.size, config.streamBytes);
+  // Parsers may unmask in place, so every round gets a fresh copy of the masked bytes (copied outside the clock).
+  const scratch = Buffer.allocUnsafe(stream.bytes.length);
+  const pieces = cut(scratch, PIECE);
+  const parser = await createParser(config.impl, c.draft);
+  const round = (): number => {
+    scratch.set(stream.bytes);
+    const before = parser.tally.messages;
+    const beforeBytes = parser.tally.bytes;
+    const t0 = performance.now();
+    for (let i = 0; i < pieces.length; i++) parser.feed(pieces[i]!);
+    const elapsed = performance.now() - t0;
+    const { tally } = parser;
+    if (tally.error !== undefined) throw new Error(`${config.impl} failed: ${tally.error}`);
+    if (tally.messages - before !== stream.messages || tally.bytes - beforeBytes !== stream.payloadBytes)
+      throw new Error(
+        `${config.impl} delivered ${tally.messages - before} messages / ${tally.bytes - beforeBytes} bytes, ` +
+          `expected ${stream.messages} / ${stream.payloadBytes}`,
+      );
+    return elapsed;
+  };
+  const warmEnd = performance.now() + config.warmupMs;
+  for (let i = 0; i < MAX_ROUNDS && (i < 1 || performance.now() < warmEnd); i++) round();
+  globalThis.gc?.();
+  let total = 0;
+  let rounds = 0;
+  const measureEnd = performance.now() + config.measureMs;
+  while (rounds < MAX_ROUNDS && (rounds < 2 || performance.now() < measureEnd)) {
+    total += round();
+    rounds++;
+  }
+  const seconds = total / 1000;
+  return {
+    mbps: (stream.payloadBytes * rounds) / seconds / 1e6,
+    msgsPerSec: (stream.messages * rounds) / seconds,
+    rounds,
+  };
+}
+
+childMain(async () => {
+  const config = childConfig<ParserWorkerConfig>();
+  for (const c of config.cases) {
+    try {
+      toParent({ type: 'figure', case: c, figure: await runCase(config, c) });
+    } catch (err) {
+      toParent({ type: 'figure', case: c, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  toParent({ type: 'done' });
+});

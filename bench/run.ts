@@ -1,0 +1,39 @@
+// `npm run bench`: wscompat against ws (with and without bufferutil), websocket-driver and raw net, in one run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from './lib/args.js';
+import { formatTables, machine, Results } from './lib/report.js';
+import { parserSuite } from './parser/suite.js';
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const log = (line: string): void => console.log(line);
+  const results = new Results();
+  log(`wscompat bench ${args.quick ? '(quick)' : '(full)'}: ${args.suites.join(', ')}`);
+  if (args.suites.includes('parser')) await parserSuite(results, { quick: args.quick, log });
+  const seconds = (Date.now() - started) / 1000;
+  log(formatTables(results));
+  log(`\nfinished in ${seconds.toFixed(0)} s; ${results.errorCount} error(s)`);
+  if (args.json) {
+    mkdirSync(dirname(args.json), { recursive: true });
+    const doc = {
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      quick: args.quick,
+      date: new Date(started).toISOString(),
+      seconds,
+      machine: machine(),
+      figures: results.figures,
+    };
+    writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`);
+    log(`wrote ${args.json}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
