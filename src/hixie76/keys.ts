@@ -5,27 +5,31 @@ import type { Rng } from '../core/types.js';
 
 const MAX_PART = 0xffffffffn;
 
+/** Why a key is refused: a stable name for tests and logs. */
+export type KeyProblem = 'NO_DIGITS' | 'NO_SPACES' | 'NOT_MULTIPLE' | 'PART_TOO_BIG';
+
 export type KeyReading =
   | { readonly ok: true; readonly part: number }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly problem: KeyProblem; readonly reason: string };
 
 /** hixie-76 §5.2 steps 4-9. Digits are read with BigInt: they may exceed 2^53 (drafts.md §2 "Precision"). */
 export function readKey(key: string): KeyReading {
   const digits = key.replace(/[^0-9]/g, '');
   // websocket-driver-node #27: a key without digits crashed servers that assumed a match.
-  if (digits === '') return { ok: false, reason: 'key has no digits' };
+  if (digits === '') return { ok: false, problem: 'NO_DIGITS', reason: 'key has no digits' };
   let spaces = 0;
   // Only U+0020 counts: tabs and other whitespace do not (§5.2 step 5).
   for (let i = key.indexOf(' '); i >= 0; i = key.indexOf(' ', i + 1)) spaces++;
   // §5.2 step 6: zero spaces is "a symptom of a cross-protocol attack".
-  if (spaces === 0) return { ok: false, reason: 'key has no spaces' };
+  if (spaces === 0) return { ok: false, problem: 'NO_SPACES', reason: 'key has no spaces' };
   const number = BigInt(digits);
   const divisor = BigInt(spaces);
   // §5.2 step 7: the number must be an integral multiple of the space count.
-  if (number % divisor !== 0n) return { ok: false, reason: 'key number is not a multiple of its spaces' };
+  if (number % divisor !== 0n)
+    return { ok: false, problem: 'NOT_MULTIPLE', reason: 'key number is not a multiple of its spaces' };
   const part = number / divisor;
   // The part is written as 4 bytes (§5.2 step 9); faye-websocket-node #47 crashed on larger ones.
-  if (part > MAX_PART) return { ok: false, reason: 'key part exceeds 2^32-1' };
+  if (part > MAX_PART) return { ok: false, problem: 'PART_TOO_BIG', reason: 'key part exceeds 2^32-1' };
   return { ok: true, part: Number(part) };
 }
 
