@@ -1,0 +1,124 @@
+// A minimal client over TCP built from a Draft (sans-I/O handshake + codec): for probe and trace recording.
+import { connect as netConnect } from 'node:net';
+import { parseResponseHead } from '../core/http-head.js';
+import { cryptoRng } from '../core/rng.js';
+import type { DraftId, ResponseHead, Rng } from '../core/types.js';
+import { getDraft } from '../drafts.js';
+import type { ExpectedEvent, ScriptedSend } from './fixture.js';
+import { toExpected } from './outcome.js';
+import { toOutbound } from './play-client.js';
+
+export interface LiveClientOptions {
+  readonly url: string;
+  readonly draft: DraftId;
+  readonly protocols?: readonly string[];
+  readonly origin?: string;
+  /** Messages sent once open; the client then waits for as many echoes and the close. */
+  readonly sends: readonly ScriptedSend[];
+  readonly timeoutMs?: number;
+  /** Connect here instead of the URL's host:port (to go through a recording proxy). */
+  readonly via?: { readonly host: string; readonly port: number };
+}
+
+export interface LiveClientResult {
+  /** The answer's head, if one arrived. */
+  readonly head: ResponseHead | undefined;
+  /** Verdict of our client on the answer. */
+  readonly accepted: boolean;
+  readonly refusal: string | undefined;
+  readonly events: ExpectedEvent[];
+  /** Every random byte the client drew, in order (the fixture's rng line). */
+  readonly rng: Buffer;
+  readonly timedOut: boolean;
+}
+
+export function runLiveClient(o: LiveClientOptions): Promise<LiveClientResult> {
+  const url = new URL(o.url);
+  const drawn: Buffer[] = [];
+  const rng: Rng = (n) => {
+    const b = Buffer.from(cryptoRng(n));
+    drawn.push(b);
+    return b;
+  };
+  const draft = getDraft(o.draft);
+  const request = draft.buildRequest({
+    url,
+    protocols: o.protocols ?? [],
+    ...(o.origin !== undefined ? { origin: o.origin } : {}),
+    rng,
+  });
+  const port = o.via?.port ?? Number(url.port || 80);
+  const host = o.via?.host ?? url.hostname;
+  return new Promise((resolve) => {
+    const socket = netConnect({ host, port });
+    socket.setNoDelay(true);
+    const events: ExpectedEvent[] = [];
+    let head: ResponseHead | undefined;
+    let accepted = false;
+    let refusal: string | undefined;
+    let buf = Buffer.alloc(0);
+    let codec: ReturnType<typeof draft.createCodec> | undefined;
+    let settled = false;
+    const finish = (timedOut: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ head, accepted, refusal, events, rng: Buffer.concat(drawn), timedOut });
+    };
+    const timer = setTimeout(() => finish(true), o.timeoutMs ?? 3000);
+    socket.on('connect', () => socket.write(request.bytes));
+    socket.on('error', (err) => {
+      refusal ??= err.message;
+      finish(false);
+    });
+    socket.on('close', () => {
+      if (codec) for (const e of codec.end()) pushEvent(e);
+      finish(false);
+    });
+    const pushEvent = (e: Parameters<typeof toExpected>[0]) => {
+      if (e.type === 'send') socket.write(e.bytes);
+      const x = toExpected(e);
+      if (x) events.push(x);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      if (codec) {
+        for (const e of codec.push(Buffer.from(chunk))) pushEvent(e);
+        if (codec.state === 'closed' && !draft.caps.closingHandshake) socket.end();
+        return;
+      }
+      buf = Buffer.concat([buf, chunk]);
+      const parsed = parseResponseHead(buf);
+      if (parsed.kind === 'error') {
+        refusal = parsed.reason;
+        return finish(false);
+      }
+      if (parsed.kind === 'need-more' || buf.length < parsed.consumed + request.responseBodyLength) return;
+      head = parsed.head;
+      const end = parsed.consumed + request.responseBodyLength;
+      const verdict = request.verify(
+        parsed.head,
+        buf.subarray(parsed.consumed, end),
+        buf.subarray(0, parsed.consumed),
+      );
+      if (!verdict.ok) {
+        refusal = verdict.reason;
+        return finish(false);
+      }
+      accepted = true;
+      codec = draft.createCodec('client', { maxPayload: 16 * 1024 * 1024, rng });
+      for (const s of o.sends) socket.write(codec.encode(toOutbound(s)));
+      // Hixie-75 has no closing handshake: closing TCP is the close, so end once the echoes are in.
+      const rest = buf.subarray(end);
+      if (rest.length > 0) for (const e of codec.push(Buffer.from(rest))) pushEvent(e);
+      if (!draft.caps.closingHandshake && o.sends.length === 0) socket.end();
+    });
+    // Without a closing handshake, end after the expected echoes arrived.
+    if (!draft.caps.closingHandshake) {
+      const want = o.sends.filter((s) => s.type === 'text').length;
+      socket.on('data', () => {
+        if (codec && events.filter((e) => e.type === 'text').length >= want) socket.end();
+      });
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// In-process replay with our client under test: buildRequest(replayRng) -> verify the answer -> client codec.
+import { parseResponseHead } from '../core/http-head.js';
+import { replayRng } from '../core/rng.js';
+import type { ClientRequest, Codec, OutboundMessage } from '../core/types.js';
+import { getDraft } from '../drafts.js';
+import type { Fixture, ScriptedSend } from './fixture.js';
+import { HANDSHAKE_REFUSED, type Outcome, toExpected } from './outcome.js';
+import { REPLAY_MAX_PAYLOAD } from './play-server.js';
+
+export function toOutbound(s: ScriptedSend): OutboundMessage {
+  if (s.type !== 'close') return { type: s.type, data: s.data };
+  return {
+    type: 'close',
+    ...(s.code !== undefined ? { code: s.code } : {}),
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
+  };
+}
+
+/** Build our client's request for a fixture: the same bytes every time, thanks to the recorded rng. */
+export function buildFixtureRequest(f: Fixture): { request: ClientRequest; rng: (n: number) => Uint8Array } {
+  if (f.url === undefined) throw new Error(`${f.file}: a role client trace needs a url`);
+  const rng = replayRng(f.rng);
+  const request = getDraft(f.draft).buildRequest({
+    url: new URL(f.url),
+    protocols: f.protocols,
+    ...(f.origin !== undefined ? { origin: f.origin } : {}),
+    rng,
+  });
+  return { request, rng };
+}
+
+type Stage = { kind: 'head'; buf: Buffer } | { kind: 'open'; codec: Codec } | { kind: 'done' };
+
+/** Run our client over `chunks` of the server stream; `ended` calls the codec's end() afterwards. */
+export function playClient(f: Fixture, chunks: readonly Buffer[], ended: boolean): Outcome {
+  const { request, rng } = buildFixtureRequest(f);
+  const out: Buffer[] = [request.bytes];
+  const events: Outcome['events'] = [];
+  let status: number | undefined;
+  let stage = { kind: 'head', buf: Buffer.alloc(0) } as Stage;
+
+  const push = (codec: Codec, bytes: Buffer) => {
+    for (const e of codec.push(Buffer.from(bytes))) {
+      if (e.type === 'send') out.push(Buffer.from(e.bytes));
+      const x = toExpected(e);
+      if (x) events.push(x);
+    }
+  };
+
+  const feed = (chunk: Buffer) => {
+    if (stage.kind === 'head') {
+      const buf: Buffer = Buffer.concat([stage.buf, chunk]);
+      const parsed = parseResponseHead(buf);
+      if (parsed.kind === 'error') {
+        events.push(HANDSHAKE_REFUSED);
+        stage = { kind: 'done' };
+        return;
+      }
+      if (parsed.kind === 'need-more' || buf.length < parsed.consumed + request.responseBodyLength) {
+        stage = { kind: 'head', buf };
+        return;
+      }
+      status = parsed.head.status;
+      const bodyEnd = parsed.consumed + request.responseBodyLength;
+      const verdict = request.verify(
+        parsed.head,
+        buf.subarray(parsed.consumed, bodyEnd),
+        buf.subarray(0, parsed.consumed),
+      );
+      if (!verdict.ok) {
+        events.push(HANDSHAKE_REFUSED);
+        stage = { kind: 'done' };
+        return;
+      }
+      const codec = getDraft(f.draft).createCodec('client', { maxPayload: REPLAY_MAX_PAYLOAD, rng });
+      for (const s of f.sends) out.push(codec.encode(toOutbound(s)));
+      stage = { kind: 'open', codec };
+      chunk = buf.subarray(bodyEnd);
+    }
+    if (stage.kind === 'open' && chunk.length > 0) push(stage.codec, chunk);
+  };
+
+  for (const c of chunks) feed(c);
+  if (ended && stage.kind === 'open')
+    for (const e of stage.codec.end()) {
+      if (e.type === 'send') out.push(Buffer.from(e.bytes));
+      const x = toExpected(e);
+      if (x) events.push(x);
+    }
+  return { output: Buffer.concat(out), status, events };
+}
