@@ -6,6 +6,10 @@ import { checkHixieKey, type HixieKeyDefect } from './hixie-key-check.js';
 import { type SniffOptions, type SniffResult, sniff } from './sniff.js';
 
 export type ProblemCode =
+  /** Set by callers that parse raw bytes (the detect command): the head is not HTTP. */
+  | 'MALFORMED_HEAD'
+  /** Set by callers that parse raw bytes: the capture stops before the blank line. */
+  | 'HEAD_UNTERMINATED'
   | 'NOT_WEBSOCKET'
   | 'METHOD_NOT_GET'
   | 'HTTP_VERSION'
