@@ -1,0 +1,221 @@
+// The hybi codec (RFC 6455 §5-§7): messages, control frames, closing handshake and failure, over FrameReader.
+import { asBuffer, EMPTY } from '../../core/bytes.js';
+import { type FaultName, UsageError } from '../../core/faults.js';
+import type { Codec, CodecEvent, CodecOptions, CodecState, OutboundMessage, Role } from '../../core/types.js';
+import { isValidUtf8, Utf8Validator } from '../../core/utf8.js';
+import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
+import { FrameReader, type FrameSink } from './frame-reader.js';
+import {
+  MAX_CLOSE_REASON,
+  MAX_CONTROL_PAYLOAD,
+  OP_BINARY,
+  OP_CLOSE,
+  OP_CONTINUATION,
+  OP_PING,
+  OP_PONG,
+  OP_TEXT,
+} from './opcodes.js';
+import { faultCloseCode, type HybiProfile, isCloseCodeAllowed } from './profile.js';
+
+/** RFC 6455 §7.1.5: the code reported for a close frame without a body. */
+const NO_STATUS = 1005;
+
+export class HybiCodec implements Codec, FrameSink {
+  state: CodecState = 'open';
+  private events: CodecEvent[] = [];
+  private readonly reader: FrameReader;
+  /** Fragments of the open data message (RFC 6455 §5.4) and its opcode. */
+  private fragments: Buffer[] = [];
+  private fragmentBytes = 0;
+  private messageOpcode = 0;
+  private readonly utf8 = new Utf8Validator();
+  private readonly rng: CodecOptions['rng'] | undefined;
+
+  constructor(
+    private readonly profile: HybiProfile,
+    role: Role,
+    options: CodecOptions,
+  ) {
+    // RFC 6455 §5.3: a client masks every frame with a fresh key; a server never masks.
+    this.rng = role === 'client' ? options.rng : undefined;
+    this.reader = new FrameReader(this, {
+      expectMasked: role === 'server',
+      minimalLength: profile.minimalLength,
+      maxPayload: options.maxPayload,
+    });
+  }
+
+  get bufferedBytes(): number {
+    return this.reader.bufferedBytes + this.fragmentBytes;
+  }
+
+  push(bytes: Uint8Array): CodecEvent[] {
+    if (this.state === 'closed') return [];
+    const events: CodecEvent[] = [];
+    this.events = events;
+    this.reader.push(asBuffer(bytes));
+    this.events = [];
+    return events;
+  }
+
+  end(): CodecEvent[] {
+    if (this.state === 'closed') return [];
+    const events: CodecEvent[] = [];
+    this.events = events;
+    if (this.reader.truncated)
+      this.fail('TRUNCATED_FRAME', 'the transport ended inside a frame or message', false);
+    this.state = 'closed';
+    this.reader.stop();
+    this.release();
+    this.events = [];
+    return events;
+  }
+
+  encode(message: OutboundMessage): Buffer {
+    if (this.state !== 'open')
+      throw new UsageError('NOT_OPEN', `cannot send: the connection is ${this.state}`);
+    switch (message.type) {
+      case 'text': {
+        const data = message.data;
+        if (typeof data === 'string') return encodeTextFrame(OP_TEXT, data, this.mask());
+        if (!isValidUtf8(data)) throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
+        return encodeFrame(OP_TEXT, data, this.mask());
+      }
+      case 'binary':
+        return encodeFrame(OP_BINARY, message.data, this.mask());
+      case 'ping':
+      case 'pong': {
+        const data = message.data ?? EMPTY;
+        // RFC 6455 §5.5: control frame payloads are at most 125 bytes.
+        if (data.length > MAX_CONTROL_PAYLOAD)
+          throw new UsageError(
+            'CONTROL_TOO_BIG',
+            `${message.type} payload over ${MAX_CONTROL_PAYLOAD} bytes`,
+          );
+        return encodeFrame(message.type === 'ping' ? OP_PING : OP_PONG, data, this.mask());
+      }
+      case 'close':
+        return this.encodeClose(message.code, message.reason ?? '');
+      default:
+        throw new UsageError('INVALID_MESSAGE', 'unknown message type');
+    }
+  }
+
+  private encodeClose(code: number | undefined, reason: string): Buffer {
+    if (code === undefined) {
+      if (reason !== '') throw new UsageError('INVALID_CLOSE_CODE', 'a close reason needs a close code');
+    } else if (!Number.isInteger(code) || !isCloseCodeAllowed(this.profile, code)) {
+      throw new UsageError('INVALID_CLOSE_CODE', `close code ${code} may not be sent on ${this.profile.id}`);
+    }
+    const reasonBytes = Buffer.from(reason, 'utf8');
+    // RFC 6455 §5.5.1: code + reason must fit a 125-byte control frame.
+    if (reasonBytes.length > MAX_CLOSE_REASON)
+      throw new UsageError('REASON_TOO_LONG', `close reason over ${MAX_CLOSE_REASON} bytes`);
+    const frame = encodeCloseFrame(OP_CLOSE, code, reasonBytes, this.mask());
+    this.state = 'closing';
+    return frame;
+  }
+
+  /** FrameSink: one complete frame from the reader. */
+  frame(opcode: number, fin: boolean, payload: Buffer): boolean {
+    switch (opcode) {
+      case OP_TEXT:
+      case OP_BINARY:
+        if (fin) {
+          // RFC 6455 §8.1: a text message MUST be UTF-8.
+          if (opcode === OP_TEXT && !isValidUtf8(payload))
+            return this.fail('INVALID_UTF8', 'text is not UTF-8');
+          this.events.push({ type: opcode === OP_TEXT ? 'text' : 'binary', data: payload });
+          return true;
+        }
+        this.messageOpcode = opcode;
+        this.fragments.push(payload);
+        this.fragmentBytes = payload.length;
+        return opcode === OP_BINARY || this.checkFragment(payload);
+      case OP_CONTINUATION:
+        return this.continuation(fin, payload);
+      case OP_PING:
+        this.events.push({ type: 'ping', data: payload });
+        // RFC 6455 §5.5.2: answer with a pong carrying the same data, unless we are already closing.
+        if (this.state === 'open')
+          this.events.push({ type: 'send', bytes: encodeFrame(OP_PONG, payload, this.mask()) });
+        return true;
+      case OP_PONG:
+        this.events.push({ type: 'pong', data: payload });
+        return true;
+      default:
+        return this.peerClose(payload);
+    }
+  }
+
+  /** FrameSink: a framing fault found by the reader. */
+  fault(fault: FaultName, message: string): void {
+    this.fail(fault, message);
+  }
+
+  private continuation(fin: boolean, payload: Buffer): boolean {
+    this.fragments.push(payload);
+    this.fragmentBytes += payload.length;
+    const text = this.messageOpcode === OP_TEXT;
+    if (text && !this.checkFragment(payload)) return false;
+    if (!fin) return true;
+    // RFC 6455 §8.1: the message must also end on a character boundary.
+    if (text && !this.utf8.finish()) return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
+    const data =
+      this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments, this.fragmentBytes);
+    this.release();
+    this.events.push({ type: text ? 'text' : 'binary', data });
+    return true;
+  }
+
+  /** Fail fast on a fragment that makes the text invalid, before the message ends (Autobahn 6.4.x). */
+  private checkFragment(payload: Buffer): boolean {
+    return this.utf8.update(payload) || this.fail('INVALID_UTF8', 'text is not UTF-8');
+  }
+
+  /** RFC 6455 §5.5.1, §7.1.5: the peer's close frame; echo it unless ours went out first. */
+  private peerClose(payload: Buffer): boolean {
+    let code = NO_STATUS;
+    let reason = '';
+    if (payload.length === 1) return this.fail('INVALID_CLOSE_PAYLOAD', 'close frame body of one byte');
+    if (payload.length >= 2) {
+      code = (payload[0]! << 8) | payload[1]!;
+      if (!isCloseCodeAllowed(this.profile, code))
+        return this.fail('INVALID_CLOSE_CODE', `close code ${code} is not allowed on ${this.profile.id}`);
+      const reasonBytes = payload.subarray(2);
+      if (!isValidUtf8(reasonBytes)) return this.fail('INVALID_UTF8', 'close reason is not UTF-8');
+      reason = reasonBytes.toString('utf8');
+    }
+    this.events.push({ type: 'close', code, reason });
+    if (this.state === 'open') {
+      const echo = encodeCloseFrame(OP_CLOSE, code === NO_STATUS ? undefined : code, EMPTY, this.mask());
+      this.events.push({ type: 'send', bytes: echo });
+    }
+    this.state = 'closed';
+    this.release();
+    return false;
+  }
+
+  /** Fail the connection: our close frame (if we may still send one), then exactly one `fail` event. */
+  private fail(fault: FaultName, message: string, sendClose = true): false {
+    const closeCode = faultCloseCode(this.profile, fault);
+    if (sendClose && this.state === 'open' && isCloseCodeAllowed(this.profile, closeCode))
+      this.events.push({ type: 'send', bytes: encodeCloseFrame(OP_CLOSE, closeCode, EMPTY, this.mask()) });
+    this.events.push({ type: 'fail', fault, closeCode, message });
+    this.state = 'closed';
+    this.reader.stop();
+    this.release();
+    return false;
+  }
+
+  private release(): void {
+    this.fragments = [];
+    this.fragmentBytes = 0;
+    this.messageOpcode = 0;
+    this.utf8.reset();
+  }
+
+  private mask(): Uint8Array | undefined {
+    return this.rng === undefined ? undefined : this.rng(4);
+  }
+}
