@@ -1,0 +1,313 @@
+// One WebSocket, whatever the draft: readyState, events and close reporting over a Codec and a Transport
+// (RFC 6455 §7 closing, §7.1.5-§7.1.7 close codes and failing; hixie-76 §4.2 FF 00; hixie-75: TCP close).
+import { asBuffer } from '../core/bytes.js';
+import { ProtocolFault, UsageError } from '../core/faults.js';
+import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
+import { BrowserStyleEmitter } from './browser-events.js';
+import { validateCloseArgs } from './close-args.js';
+import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from './internal.js';
+import type { Transport, TransportSink } from './transport.js';
+
+export type ReadyState = 0 | 1 | 2 | 3;
+export type SendData = string | Uint8Array | ArrayBuffer;
+export type SendCallback = (err?: Error | null) => void;
+
+/** Fixed at creation: what is known before the handshake ends. */
+export interface ConnectionInit {
+  readonly draft: DraftId;
+  readonly caps: Caps;
+  readonly role: Role;
+  readonly url: string;
+  /** Milliseconds to wait for the peer's side of the closing handshake before destroying the transport. */
+  readonly closeTimeout: number;
+}
+
+/** Given by the Node layer once the opening handshake succeeded. */
+export interface OpenSetup {
+  readonly transport: Transport;
+  readonly codec: Codec;
+  readonly protocol: string;
+  readonly extensions: string;
+  /** Clients emit 'open'; servers hand the connection out already open. */
+  readonly emitOpen: boolean;
+}
+
+const CONNECTING = 0;
+const OPEN_STATE = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+/** RFC 6455 §5.5: control frame payloads are at most 125 bytes. */
+const MAX_CONTROL_PAYLOAD = 125;
+
+function toPayload(data: SendData): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return asBuffer(data);
+  throw new TypeError('data must be a string, Buffer, Uint8Array or ArrayBuffer');
+}
+
+export class Connection extends BrowserStyleEmitter {
+  static readonly CONNECTING = CONNECTING;
+  static readonly OPEN = OPEN_STATE;
+  static readonly CLOSING = CLOSING;
+  static readonly CLOSED = CLOSED;
+  readonly CONNECTING = CONNECTING;
+  readonly OPEN = OPEN_STATE;
+  readonly CLOSING = CLOSING;
+  readonly CLOSED = CLOSED;
+
+  readonly draft: DraftId;
+  readonly caps: Caps;
+  readonly url: string;
+  readonly role: Role;
+  protocol = '';
+  extensions = '';
+
+  private state: ReadyState = CONNECTING;
+  private readonly closeTimeout: number;
+  private transport: Transport | undefined;
+  private codec: Codec | undefined;
+  private abortHandshake: (() => void) | undefined;
+  private cancelCloseTimer: (() => void) | undefined;
+  private peerClose: { code: number; reason: string } | undefined;
+  private fault: { closeCode: number } | undefined;
+  private endSent = false;
+  private peerEndSeen = false;
+  private terminated = false;
+
+  constructor(init: ConnectionInit) {
+    super();
+    this.draft = init.draft;
+    this.caps = init.caps;
+    this.role = init.role;
+    this.url = init.url;
+    this.closeTimeout = init.closeTimeout;
+  }
+
+  get readyState(): ReadyState {
+    return this.state;
+  }
+
+  /** Bytes accepted by send() and not yet handed to the OS. */
+  get bufferedAmount(): number {
+    return this.transport?.writableLength ?? 0;
+  }
+
+  /** Send a message: strings as text, bytes as binary unless `{ binary: false }`. False when congested. */
+  send(data: SendData, options?: { binary?: boolean } | SendCallback, cb?: SendCallback): boolean {
+    if (typeof options === 'function') {
+      cb = options;
+      options = undefined;
+    }
+    const { transport, codec } = this.requireOpen();
+    const binary = options?.binary ?? typeof data !== 'string';
+    // Hixie-75/76 §4.2: length-prefixed frames are discarded by the peer, so binary cannot be delivered.
+    if (binary && !this.caps.binary)
+      throw new UsageError('BINARY_UNSUPPORTED', `${this.draft} has no binary messages`);
+    const payload = toPayload(data);
+    const frame = codec.encode(binary ? { type: 'binary', data: payload } : { type: 'text', data: payload });
+    return transport.write(frame, cb);
+  }
+
+  ping(data?: SendData): void {
+    this.control('ping', data);
+  }
+
+  pong(data?: SendData): void {
+    this.control('pong', data);
+  }
+
+  /** Start the closing handshake; the transport is destroyed after closeTimeout if the peer never answers. */
+  close(code?: number, reason?: string): void {
+    const args = validateCloseArgs(code, reason);
+    if (this.state === CONNECTING) {
+      this.abortConnecting(new Error('closed before the connection was established'));
+      return;
+    }
+    if (this.state !== OPEN_STATE) return;
+    const { transport, codec } = this.ready();
+    if (!this.caps.closingHandshake) {
+      // Hixie-75 has no close frame: closing TCP is the close.
+      this.state = CLOSING;
+      this.endTransport();
+      return;
+    }
+    // Encoded first: a code the draft does not know throws before any state changes.
+    let frame: Buffer | undefined;
+    if (codec.state === 'open') {
+      const withCode = args.code === undefined ? {} : { code: args.code };
+      frame = codec.encode(
+        this.caps.closeCodes ? { type: 'close', ...withCode, reason: args.reason } : { type: 'close' },
+      );
+    }
+    this.state = CLOSING;
+    if (frame) transport.write(frame);
+    this.startCloseTimer();
+    this.afterCodec();
+  }
+
+  /** Destroy the transport now: the close event reports 1006. */
+  terminate(): void {
+    if (this.state === CONNECTING) {
+      this.abortConnecting(new Error('terminated before the connection was established'));
+      return;
+    }
+    if (this.state === CLOSED) return;
+    this.terminated = true;
+    this.state = CLOSING;
+    this.transport?.destroy();
+  }
+
+  [SET_ABORT](abort: () => void): void {
+    this.abortHandshake = abort;
+  }
+
+  [OPEN](setup: OpenSetup): void {
+    if (this.state !== CONNECTING) {
+      setup.transport.destroy();
+      return;
+    }
+    this.transport = setup.transport;
+    this.codec = setup.codec;
+    this.protocol = setup.protocol;
+    this.extensions = setup.extensions;
+    this.abortHandshake = undefined;
+    this.state = OPEN_STATE;
+    const sink: TransportSink = {
+      data: (bytes) => this.onData(bytes),
+      end: () => this.onPeerEnd(),
+      close: () => this.onTransportClose(),
+      drain: () => this.emit('drain'),
+    };
+    setup.transport.attach(sink);
+    if (setup.emitOpen) this.emit('open');
+  }
+
+  /** The handshake was refused or broke: 'error' then 'close' 1006 (WHATWG "fail the WebSocket connection"). */
+  [HANDSHAKE_FAILED](err: Error): void {
+    if (this.state === CLOSED) return;
+    this.state = CLOSED;
+    this.abortHandshake = undefined;
+    this.emitError(err);
+    this.emit('close', 1006, '', false);
+  }
+
+  private abortConnecting(err: Error): void {
+    const abort = this.abortHandshake;
+    this[HANDSHAKE_FAILED](err);
+    abort?.();
+  }
+
+  private control(type: 'ping' | 'pong', data: SendData | undefined): void {
+    if (!this.caps.ping) throw new UsageError('PING_UNSUPPORTED', `${this.draft} has no ping or pong`);
+    const { transport, codec } = this.requireOpen();
+    const payload = data === undefined ? Buffer.alloc(0) : toPayload(data);
+    if (payload.length > MAX_CONTROL_PAYLOAD)
+      throw new RangeError(`${type} payload must be at most ${MAX_CONTROL_PAYLOAD} bytes (RFC 6455 §5.5)`);
+    transport.write(codec.encode({ type, data: payload }));
+  }
+
+  private ready(): { transport: Transport; codec: Codec } {
+    const { transport, codec } = this;
+    if (!transport || !codec) throw new UsageError('NOT_OPEN', 'the connection is not open');
+    return { transport, codec };
+  }
+
+  private requireOpen(): { transport: Transport; codec: Codec } {
+    // The codec may have consumed the peer's close earlier in the batch being dispatched.
+    if (this.state !== OPEN_STATE || this.codec?.state !== 'open')
+      throw new UsageError('NOT_OPEN', `the connection is not open (readyState ${this.state})`);
+    return this.ready();
+  }
+
+  private onData(bytes: Buffer): void {
+    if (this.state === CLOSED || !this.codec) return;
+    this.dispatch(this.codec.push(bytes));
+  }
+
+  private onPeerEnd(): void {
+    if (this.state === CLOSED || !this.codec) return;
+    this.peerEndSeen = true;
+    this.dispatch(this.codec.end());
+    if (this.state === OPEN_STATE) this.state = CLOSING;
+    // Servers made by http run with allowHalfOpen: answer the FIN ourselves.
+    this.endTransport();
+  }
+
+  private dispatch(events: readonly CodecEvent[]): void {
+    const out: Buffer[] = [];
+    for (const event of events) {
+      if (this.state === CLOSED || this.terminated) return;
+      switch (event.type) {
+        case 'text':
+        case 'binary':
+          this.emit('message', event.data, event.type === 'binary');
+          break;
+        case 'ping':
+        case 'pong':
+          this.emit(event.type, event.data);
+          break;
+        case 'close':
+          this.peerClose = { code: event.code, reason: event.reason };
+          if (this.state === OPEN_STATE) this.state = CLOSING;
+          break;
+        case 'send':
+          out.push(event.bytes);
+          break;
+        case 'fail':
+          this.fault = { closeCode: event.closeCode };
+          if (this.state === OPEN_STATE) this.state = CLOSING;
+          this.emitError(new ProtocolFault(event.fault, event.message));
+          break;
+      }
+    }
+    // One write for automatic pongs and the close frame: fewer syscalls, fewer TCP segments.
+    if (out.length > 0 && this.transport)
+      this.transport.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    this.afterCodec();
+  }
+
+  /** After a close exchange or a fault the TCP connection is closed (RFC 6455 §7.1.1, §7.1.7). */
+  private afterCodec(): void {
+    if (this.state === CLOSED || !this.codec) return;
+    if (this.fault !== undefined || this.codec.state === 'closed') this.endTransport();
+  }
+
+  private endTransport(): void {
+    if (this.endSent || !this.transport) return;
+    this.endSent = true;
+    this.transport.end();
+    this.startCloseTimer();
+  }
+
+  private startCloseTimer(): void {
+    if (this.cancelCloseTimer || !this.transport) return;
+    const transport = this.transport;
+    this.cancelCloseTimer = transport.setTimer(this.closeTimeout, () => transport.destroy());
+  }
+
+  private onTransportClose(): void {
+    if (this.state === CLOSED) return;
+    this.state = CLOSED;
+    this.cancelCloseTimer?.();
+    const { code, reason, wasClean } = this.closeOutcome();
+    this.emit('close', code, reason, wasClean);
+  }
+
+  /** What the close event reports (architecture.md "Close reporting"). */
+  private closeOutcome(): { code: number; reason: string; wasClean: boolean } {
+    // Hixie has no close codes: a fault there can only drop TCP, which is 1006 (abnormal closure).
+    if (this.fault)
+      return { code: this.caps.closeCodes ? this.fault.closeCode : 1006, reason: '', wasClean: false };
+    if (this.peerClose && !this.terminated) return { ...this.peerClose, wasClean: true };
+    // Hixie-75: an orderly TCP close between frames is the close; there is no code (1005, RFC 6455 §7.1.5).
+    if (!this.caps.closingHandshake && !this.terminated && this.peerEndSeen)
+      return { code: 1005, reason: '', wasClean: true };
+    return { code: 1006, reason: '', wasClean: false };
+  }
+
+  private emitError(err: Error): void {
+    // A connection nobody listens to for errors must not crash the process (a bad client never affects others).
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
+}

@@ -1,0 +1,8 @@
+// Internal hooks between the Node layer and Connection: symbol-keyed so they stay off the public surface.
+
+/** Open the connection over a transport: `conn[OPEN](setup)`. */
+export const OPEN = Symbol('wscompat.open');
+/** Fail a connection still CONNECTING (refused or broken handshake): `conn[HANDSHAKE_FAILED](err)`. */
+export const HANDSHAKE_FAILED = Symbol('wscompat.handshakeFailed');
+/** The Node client registers how to abort its pending handshake: `conn[SET_ABORT](fn)`. */
+export const SET_ABORT = Symbol('wscompat.setAbort');

@@ -1,0 +1,32 @@
+// The byte pipe a Connection runs over: the Node layer adapts a socket to it, tests use a fake one.
+
+/** What a transport reports to the connection bound to it. */
+export interface TransportSink {
+  /** Bytes from the peer, in order. */
+  data(bytes: Buffer): void;
+  /** The peer finished sending (TCP FIN). */
+  end(): void;
+  /** The transport is fully closed; `error` when it ended by failure (reset, timeout, destroy). */
+  close(error?: Error): void;
+  /** The write buffer emptied after a `write` returned false. */
+  drain(): void;
+}
+
+/**
+ * A duplex byte pipe plus a timer hook: the connection layer never touches sockets or timers itself,
+ * so it runs unchanged over TCP, TLS or a test double.
+ */
+export interface Transport {
+  /** Queue bytes; false when the buffer is over its high-water mark (wait for `drain`). */
+  write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean;
+  /** Half-close after queued bytes are flushed. */
+  end(): void;
+  /** Close now, dropping queued bytes. */
+  destroy(): void;
+  /** Bytes queued and not yet handed to the OS. */
+  readonly writableLength: number;
+  /** Run `fn` after `ms`; returns a function that cancels it. */
+  setTimer(ms: number, fn: () => void): () => void;
+  /** Start delivering events to `sink` (called once, when the connection opens). */
+  attach(sink: TransportSink): void;
+}

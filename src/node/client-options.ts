@@ -1,0 +1,91 @@
+// connect() options: validation and defaults (docs/api.md "Node layer").
+import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
+import {
+  checkOptions,
+  isBoolean,
+  isBytesLike,
+  isFunction,
+  isNonNegativeNumber,
+  isPositiveNumber,
+  isString,
+  isStringList,
+  type OptionCheck,
+  oneOf,
+} from './options-check.js';
+import { DEFAULT_CLOSE_TIMEOUT, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_PAYLOAD } from './server-options.js';
+
+export interface ClientOptions {
+  readonly draft?: DraftId;
+  readonly protocols?: string | readonly string[];
+  readonly origin?: string;
+  /** Extra request headers: an object or a list of [name, value] pairs. */
+  readonly headers?: Readonly<Record<string, string>> | readonly HeaderLine[];
+  readonly maxPayload?: number;
+  readonly handshakeTimeout?: number;
+  readonly closeTimeout?: number;
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  readonly rejectUnauthorized?: boolean;
+  readonly servername?: string;
+  /** Randomness for the key and masks; tests only. */
+  readonly rng?: Rng;
+}
+
+export interface ResolvedClientOptions {
+  readonly draft: DraftId;
+  readonly protocols: readonly string[];
+  readonly origin: string | undefined;
+  readonly headers: readonly HeaderLine[];
+  readonly maxPayload: number;
+  readonly handshakeTimeout: number;
+  readonly closeTimeout: number;
+  readonly ca: string | Buffer | readonly (string | Buffer)[] | undefined;
+  readonly rejectUnauthorized: boolean | undefined;
+  readonly servername: string | undefined;
+  readonly rng: Rng | undefined;
+}
+
+const isHeaders: OptionCheck = (v) => {
+  if (Array.isArray(v))
+    return v.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string'))
+      ? undefined
+      : 'an object or an array of [name, value] string pairs';
+  return typeof v === 'object' && v !== null && Object.values(v).every((s) => typeof s === 'string')
+    ? undefined
+    : 'an object of string values or an array of [name, value] pairs';
+};
+
+const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
+  draft: oneOf(ALL_DRAFTS),
+  protocols: isStringList,
+  origin: isString,
+  headers: isHeaders,
+  maxPayload: isPositiveNumber,
+  handshakeTimeout: isPositiveNumber,
+  closeTimeout: isNonNegativeNumber,
+  ca: isBytesLike,
+  rejectUnauthorized: isBoolean,
+  servername: isString,
+  rng: isFunction,
+};
+
+export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
+  const o = checkOptions('connect', options, SPEC) as ClientOptions;
+  const protocols =
+    o.protocols === undefined ? [] : typeof o.protocols === 'string' ? [o.protocols] : o.protocols;
+  const headers: HeaderLine[] = Array.isArray(o.headers)
+    ? [...(o.headers as readonly HeaderLine[])]
+    : Object.entries((o.headers ?? {}) as Record<string, string>);
+  return {
+    draft: o.draft ?? 'rfc6455',
+    protocols: [...protocols],
+    origin: o.origin,
+    headers,
+    maxPayload: o.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    handshakeTimeout: o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+    closeTimeout: o.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
+    ca: o.ca,
+    rejectUnauthorized: o.rejectUnauthorized,
+    servername: o.servername,
+    rng: o.rng,
+  };
+}

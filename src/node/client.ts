@@ -1,0 +1,157 @@
+// connect(): a client for any draft over net/tls; the request goes out in one write, the response head
+// is parsed bounded, then the draft's verdict opens the connection (RFC 6455 §4.1; hixie-76 §4.1).
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { Connection } from '../connection/connection.js';
+import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from '../connection/internal.js';
+import { DEFAULT_MAX_HEAD_BYTES, parseResponseHead } from '../core/http-head.js';
+import { cryptoRng } from '../core/rng.js';
+import type { ClientRequest, Draft } from '../core/types.js';
+import { getDraft } from '../drafts.js';
+import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
+import { SocketTransport } from './socket-transport.js';
+
+/** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
+export class HandshakeError extends Error {
+  override name = 'HandshakeError';
+  readonly status: number | undefined;
+
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function parseUrl(url: string | URL): URL {
+  const target = new URL(url);
+  if (target.protocol !== 'ws:' && target.protocol !== 'wss:')
+    throw new SyntaxError(`connect: URL scheme must be ws: or wss:, got ${target.protocol}`);
+  if (target.hash !== '') throw new SyntaxError('connect: a WebSocket URL has no fragment (RFC 6455 §3)');
+  return target;
+}
+
+function openSocket(target: URL, o: ResolvedClientOptions): Socket {
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const secure = target.protocol === 'wss:';
+  const port = target.port === '' ? (secure ? 443 : 80) : Number(target.port);
+  if (!secure) return netConnect({ host, port });
+  // SNI carries host names only (RFC 6066 §3).
+  const servername = o.servername ?? (isIP(host) === 0 ? host : undefined);
+  return tlsConnect({
+    host,
+    port,
+    ...(servername === undefined ? {} : { servername }),
+    ...(o.ca === undefined ? {} : { ca: o.ca as string | Buffer | (string | Buffer)[] }),
+    ...(o.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: o.rejectUnauthorized }),
+  });
+}
+
+/** Open a WebSocket to `url`; the returned connection is CONNECTING until 'open' (or 'error' + 'close'). */
+export function connect(url: string | URL, options?: ClientOptions): Connection {
+  const o = resolveClientOptions(options);
+  const target = parseUrl(url);
+  const draft = getDraft(o.draft);
+  const rng = o.rng ?? cryptoRng;
+  const request = draft.buildRequest({
+    url: target,
+    protocols: o.protocols,
+    headers: o.headers,
+    rng,
+    ...(o.origin === undefined ? {} : { origin: o.origin }),
+  });
+  const conn = new Connection({
+    draft: draft.id,
+    caps: draft.caps,
+    role: 'client',
+    url: target.href,
+    closeTimeout: o.closeTimeout,
+  });
+  runHandshake(conn, draft, request, openSocket(target, o), o, rng);
+  return conn;
+}
+
+function runHandshake(
+  conn: Connection,
+  draft: Draft,
+  request: ClientRequest,
+  socket: Socket,
+  o: ResolvedClientOptions,
+  rng: ResolvedClientOptions['rng'] & {},
+): void {
+  const limit = DEFAULT_MAX_HEAD_BYTES + request.responseBodyLength;
+  let received: Buffer = Buffer.alloc(0);
+  let done = false;
+  const timer = setTimeout(() => fail(new HandshakeError('opening handshake timed out')), o.handshakeTimeout);
+  const cleanup = (): void => {
+    done = true;
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.off('close', onClose);
+  };
+  const fail = (err: Error): void => {
+    if (done) return;
+    cleanup();
+    socket.destroy();
+    conn[HANDSHAKE_FAILED](err);
+  };
+  const onClose = (): void => fail(new HandshakeError('connection closed during the opening handshake'));
+  const onData = (chunk: Buffer): void => {
+    received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
+    const outcome = examine(received, request, limit);
+    if (outcome.kind === 'wait') return;
+    if (outcome.kind === 'fail') {
+      fail(outcome.error);
+      return;
+    }
+    const { verdict, bodyEnd } = outcome;
+    cleanup();
+    const transport = new SocketTransport(socket);
+    conn[OPEN]({
+      transport,
+      codec: draft.createCodec('client', { maxPayload: o.maxPayload, rng }),
+      protocol: verdict.protocol,
+      extensions: verdict.extensions,
+      emitOpen: true,
+    });
+    // Frames the server sent right behind its handshake.
+    transport.inject(received.subarray(bodyEnd));
+  };
+  conn[SET_ABORT](() => fail(new HandshakeError('aborted')));
+  socket.on('error', (err) => fail(err));
+  socket.on('close', onClose);
+  socket.on('data', onData);
+  // One write, as browsers did: the socket holds it until connected (hixie-76 key3 rides with the head).
+  socket.write(request.bytes);
+}
+
+type Examined =
+  | { readonly kind: 'wait' }
+  | { readonly kind: 'fail'; readonly error: HandshakeError }
+  | {
+      readonly kind: 'ok';
+      readonly verdict: { protocol: string; extensions: string };
+      readonly bodyEnd: number;
+    };
+
+/** Where the response stands: incomplete, refused, or accepted with its head and body length known. */
+function examine(received: Buffer, request: ClientRequest, limit: number): Examined {
+  const parsed = parseResponseHead(received);
+  if (parsed.kind === 'need-more') {
+    if (received.length <= limit) return { kind: 'wait' };
+    return { kind: 'fail', error: new HandshakeError('response head too large') };
+  }
+  if (parsed.kind === 'error')
+    return { kind: 'fail', error: new HandshakeError(`malformed response: ${parsed.reason}`) };
+  const { head, consumed } = parsed;
+  if (head.status !== 101)
+    return {
+      kind: 'fail',
+      error: new HandshakeError(`server answered ${head.status} ${head.reason}`, head.status),
+    };
+  const bodyEnd = consumed + request.responseBodyLength;
+  if (received.length < bodyEnd) return { kind: 'wait' };
+  const verdict = request.verify(head, received.subarray(consumed, bodyEnd), received.subarray(0, consumed));
+  if (!verdict.ok)
+    return { kind: 'fail', error: new HandshakeError(`handshake refused: ${verdict.reason}`, head.status) };
+  return { kind: 'ok', verdict, bodyEnd };
+}

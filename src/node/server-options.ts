@@ -1,0 +1,127 @@
+// createServer options: validation and defaults (docs/api.md "Node layer").
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import { ALL_DRAFTS, type DraftId } from '../core/types.js';
+import { isDraftId } from '../drafts.js';
+import {
+  checkOptions,
+  isBoolean,
+  isFunction,
+  isNonNegativeNumber,
+  isObject,
+  isPort,
+  isPositiveNumber,
+  isString,
+  type OptionCheck,
+} from './options-check.js';
+
+export interface VerifyClientInfo {
+  readonly req: IncomingMessage;
+  readonly origin: string | undefined;
+  readonly draft: DraftId;
+  readonly secure: boolean;
+}
+export type VerifyClientResult = boolean | { readonly status: number; readonly reason?: string };
+
+export interface ServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly server?: HttpServer | HttpsServer;
+  readonly noServer?: boolean;
+  readonly tls?: TlsOptions & SecureContextOptions;
+  readonly path?: string;
+  readonly drafts?: readonly DraftId[];
+  readonly handleProtocols?: (offered: string[], req: IncomingMessage) => string | undefined;
+  readonly verifyClient?: (info: VerifyClientInfo) => VerifyClientResult | Promise<VerifyClientResult>;
+  readonly maxPayload?: number;
+  readonly handshakeTimeout?: number;
+  readonly closeTimeout?: number;
+  readonly maxConnections?: number;
+  readonly trustProxy?: boolean;
+  readonly httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export interface ResolvedServerOptions {
+  readonly mode: 'port' | 'server' | 'noServer';
+  readonly port: number;
+  readonly host: string;
+  readonly server: HttpServer | HttpsServer | undefined;
+  readonly tls: (TlsOptions & SecureContextOptions) | undefined;
+  readonly path: string | undefined;
+  readonly drafts: readonly DraftId[];
+  readonly handleProtocols: ServerOptions['handleProtocols'];
+  readonly verifyClient: ServerOptions['verifyClient'];
+  readonly maxPayload: number;
+  readonly handshakeTimeout: number;
+  readonly closeTimeout: number;
+  readonly maxConnections: number;
+  readonly trustProxy: boolean;
+  readonly httpHandler: ServerOptions['httpHandler'];
+}
+
+export const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
+export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+export const DEFAULT_CLOSE_TIMEOUT = 10_000;
+
+const isDraftList: OptionCheck = (v) =>
+  Array.isArray(v) && v.length > 0 && v.every((d) => typeof d === 'string' && isDraftId(d))
+    ? undefined
+    : `a non-empty array of draft ids (${ALL_DRAFTS.join(', ')})`;
+const isHttpServer: OptionCheck = (v) =>
+  typeof v === 'object' && v !== null && typeof (v as { on?: unknown }).on === 'function'
+    ? undefined
+    : 'an http or https server';
+const isMaxConnections: OptionCheck = (v) =>
+  v === Number.POSITIVE_INFINITY || (Number.isInteger(v) && (v as number) >= 0)
+    ? undefined
+    : 'a non-negative integer or Infinity';
+
+const SPEC: Readonly<Record<keyof ServerOptions, OptionCheck>> = {
+  port: isPort,
+  host: isString,
+  server: isHttpServer,
+  noServer: isBoolean,
+  tls: isObject,
+  path: (v) => (typeof v === 'string' && v.startsWith('/') ? undefined : "a string starting with '/'"),
+  drafts: isDraftList,
+  handleProtocols: isFunction,
+  verifyClient: isFunction,
+  maxPayload: isPositiveNumber,
+  handshakeTimeout: isPositiveNumber,
+  closeTimeout: isNonNegativeNumber,
+  maxConnections: isMaxConnections,
+  trustProxy: isBoolean,
+  httpHandler: isFunction,
+};
+
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  const o = checkOptions('createServer', options, SPEC) as ServerOptions;
+  const modes = [o.port !== undefined, o.server !== undefined, o.noServer === true].filter(Boolean).length;
+  if (modes !== 1)
+    throw new TypeError("createServer: give exactly one of 'port', 'server' or 'noServer: true'");
+  if (o.tls !== undefined && o.port === undefined)
+    throw new TypeError(
+      "createServer: option 'tls' only applies with 'port' (pass an https server as 'server')",
+    );
+  if (o.httpHandler !== undefined && o.port === undefined)
+    throw new TypeError("createServer: option 'httpHandler' only applies with 'port'");
+  const drafts = o.drafts ? ALL_DRAFTS.filter((d) => o.drafts?.includes(d)) : ALL_DRAFTS;
+  return {
+    mode: o.port !== undefined ? 'port' : o.server !== undefined ? 'server' : 'noServer',
+    port: o.port ?? 0,
+    host: o.host ?? '127.0.0.1',
+    server: o.server,
+    tls: o.tls,
+    path: o.path,
+    drafts,
+    handleProtocols: o.handleProtocols,
+    verifyClient: o.verifyClient,
+    maxPayload: o.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    handshakeTimeout: o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+    closeTimeout: o.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
+    maxConnections: o.maxConnections ?? Number.POSITIVE_INFINITY,
+    trustProxy: o.trustProxy ?? false,
+    httpHandler: o.httpHandler,
+  };
+}

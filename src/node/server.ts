@@ -1,0 +1,137 @@
+// createServer: a WebSocket server for every draft on a Node http(s) server's 'upgrade' event (docs/api.md).
+import { EventEmitter } from 'node:events';
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Connection } from '../connection/connection.js';
+import { versionList } from '../sniff/sniff.js';
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './server-options.js';
+import { runUpgrade, type UpgradeHost } from './upgrade.js';
+
+export type ConnectionListener = (conn: Connection, req: IncomingMessage) => void;
+
+export class WsServer extends EventEmitter {
+  /** Open connections. */
+  readonly clients = new Set<Connection>();
+  private readonly options: ResolvedServerOptions;
+  private readonly httpServer: HttpServer | HttpsServer | undefined;
+  private readonly ownsServer: boolean;
+  private readonly host: UpgradeHost;
+  private pending = 0;
+  private closing = false;
+  private readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    this.handleUpgrade(req, socket, head, (conn) => this.emit('connection', conn, req));
+  };
+
+  constructor(options: ServerOptions, onConnection?: ConnectionListener) {
+    super();
+    this.options = resolveServerOptions(options);
+    if (onConnection !== undefined && typeof onConnection !== 'function')
+      throw new TypeError('createServer: onConnection must be a function');
+    if (onConnection) this.on('connection', onConnection);
+    this.host = this.makeHost();
+    this.ownsServer = this.options.mode === 'port';
+    this.httpServer = this.ownsServer ? this.listen() : this.options.server;
+    if (this.httpServer) {
+      this.httpServer.on('upgrade', this.onUpgrade);
+      if (!this.ownsServer) this.httpServer.on('error', (err) => this.emit('error', err));
+    }
+  }
+
+  /** The bound address (port mode), the attached server's address, or null with noServer. */
+  address(): AddressInfo | string | null {
+    return this.httpServer?.address() ?? null;
+  }
+
+  /**
+   * Run the opening handshake on a socket from an 'upgrade' event. `cb` gets the open connection;
+   * refused handshakes are answered and emitted as 'rejected'.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, cb: ConnectionListener): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    runUpgrade(this.host, req, socket, head, cb).catch((err: unknown) => {
+      socket.destroy();
+      this.emit('error', err);
+    });
+  }
+
+  /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */
+  close(cb?: (err?: Error) => void): void {
+    if (this.closing) {
+      if (cb) this.once('close', () => cb());
+      return;
+    }
+    this.closing = true;
+    let waiting = 1 + this.clients.size;
+    const step = (): void => {
+      if (--waiting > 0) return;
+      this.emit('close');
+      cb?.();
+    };
+    for (const conn of this.clients) {
+      conn.once('close', step);
+      conn.close(1001);
+    }
+    this.httpServer?.off('upgrade', this.onUpgrade);
+    if (this.ownsServer && this.httpServer) this.httpServer.close(() => step());
+    else queueMicrotask(step);
+  }
+
+  private listen(): HttpServer | HttpsServer {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.plainHttp(req, res);
+    const timeouts = { headersTimeout: this.options.handshakeTimeout, requestTimeout: 0 };
+    const server = this.options.tls
+      ? createHttpsServer({ ...this.options.tls, ...timeouts }, handler)
+      : createHttpServer(timeouts, handler);
+    server.on('error', (err) => this.emit('error', err));
+    server.on('listening', () => this.emit('listening'));
+    server.listen(this.options.port, this.options.host);
+    return server;
+  }
+
+  /** RFC 9110 §15.5.22: a plain request to a WebSocket-only endpoint gets 426 with the protocols to use. */
+  private plainHttp(req: IncomingMessage, res: ServerResponse): void {
+    if (this.options.httpHandler) {
+      this.options.httpHandler(req, res);
+      return;
+    }
+    const body = 'this is a WebSocket endpoint\n';
+    const versions = versionList(this.options.drafts);
+    res.writeHead(426, {
+      Upgrade: 'websocket',
+      Connection: 'Upgrade',
+      ...(versions === '' ? {} : { 'Sec-WebSocket-Version': versions }),
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  }
+
+  private makeHost(): UpgradeHost {
+    return {
+      options: this.options,
+      load: () => this.clients.size + this.pending,
+      pendingDelta: (delta) => {
+        this.pending += delta;
+      },
+      editHeaders: (lines, req) => this.emit('headers', lines, req),
+      rejected: (status, reason, req) => this.emit('rejected', status, reason, req),
+      opened: (conn) => {
+        this.clients.add(conn);
+        conn.once('close', () => this.clients.delete(conn));
+      },
+    };
+  }
+}
+
+export function createServer(options: ServerOptions, onConnection?: ConnectionListener): WsServer {
+  return new WsServer(options, onConnection);
+}

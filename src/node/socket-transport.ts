@@ -1,0 +1,58 @@
+// Adapts a net/tls socket to the connection layer's Transport, with real timers.
+import type { Socket } from 'node:net';
+import type { Transport, TransportSink } from '../connection/transport.js';
+
+export class SocketTransport implements Transport {
+  private sink: TransportSink | undefined;
+
+  constructor(private readonly socket: Socket) {
+    // Frames are written whole; Nagle would only delay small messages and pongs.
+    socket.setNoDelay(true);
+    socket.setTimeout(0);
+  }
+
+  write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {
+    if (this.socket.destroyed || this.socket.writableEnded) {
+      if (cb) queueMicrotask(() => cb(new Error('the socket is closed')));
+      return false;
+    }
+    return this.socket.write(bytes, cb);
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  get writableLength(): number {
+    return this.socket.writableLength;
+  }
+
+  setTimer(ms: number, fn: () => void): () => void {
+    const timer = setTimeout(fn, ms);
+    // The socket keeps the process alive while it lives; the timer alone must not.
+    timer.unref();
+    return () => clearTimeout(timer);
+  }
+
+  attach(sink: TransportSink): void {
+    this.sink = sink;
+    const socket = this.socket;
+    socket.on('data', (chunk: Buffer) => sink.data(chunk));
+    socket.on('end', () => sink.end());
+    socket.on('drain', () => sink.drain());
+    // Errors (resets, EPIPE) end in 'close', which reports 1006; the listener keeps them from throwing.
+    socket.on('error', () => {});
+    socket.once('close', () => sink.close());
+    if (socket.destroyed) queueMicrotask(() => sink.close());
+    else socket.resume();
+  }
+
+  /** Feed bytes that arrived with or right after the handshake, as if read from the socket. */
+  inject(bytes: Buffer): void {
+    if (bytes.length > 0 && !this.socket.destroyed) this.sink?.data(bytes);
+  }
+}
