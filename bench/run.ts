@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from './lib/args.js';
 import { formatTables, machine, Results } from './lib/report.js';
+import { echoSuite, handshakeSuite, memorySuite } from './net/suite.js';
 import { parserSuite } from './parser/suite.js';
 
 async function main(): Promise<void> {
@@ -11,7 +12,11 @@ async function main(): Promise<void> {
   const log = (line: string): void => console.log(line);
   const results = new Results();
   log(`wscompat bench ${args.quick ? '(quick)' : '(full)'}: ${args.suites.join(', ')}`);
-  if (args.suites.includes('parser')) await parserSuite(results, { quick: args.quick, log });
+  const opts = { quick: args.quick, log };
+  if (args.suites.includes('parser')) await parserSuite(results, opts);
+  if (args.suites.includes('echo')) await echoSuite(results, opts);
+  if (args.suites.includes('handshake')) await handshakeSuite(results, opts);
+  if (args.suites.includes('memory')) await memorySuite(results, opts);
   const seconds = (Date.now() - started) / 1000;
   log(formatTables(results));
   log(`\nfinished in ${seconds.toFixed(0)} s; ${results.errorCount} error(s)`);

@@ -1,0 +1,22 @@
+// Child process: one echo server; answers `mem` requests with its RSS after a full GC.
+import { childConfig, childMain, toParent } from '../lib/child.js';
+import { type ServerImpl, startServer } from './servers.js';
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+childMain(async () => {
+  const { impl } = childConfig<{ impl: ServerImpl }>();
+  const server = await startServer(impl);
+  process.on('message', async (msg: { type: string }) => {
+    if (msg.type !== 'mem') return;
+    // Two collections, with a turn between, so weak and finalizable objects are gone too.
+    globalThis.gc?.();
+    await settle();
+    globalThis.gc?.();
+    const mem = process.memoryUsage();
+    toParent({ type: 'mem', rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external });
+  });
+  toParent({ type: 'ready', port: server.port });
+});
