@@ -41,7 +41,7 @@ const MAX_HEAD = 16 * 1024;
  */
 export function readUpgrade(socket: Socket, bodyLength: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let acc = Buffer.alloc(0);
+    let acc: Buffer = Buffer.alloc(0);
     const done = (err: Error | undefined, rest?: Buffer): void => {
       clearTimeout(timer);
       socket.off('data', onData);
@@ -58,7 +58,10 @@ export function readUpgrade(socket: Socket, bodyLength: number, timeoutMs: numbe
         return;
       }
       const status = acc.subarray(0, acc.indexOf('\r\n')).toString('latin1');
-      if (!/^HTTP\/1\.1 101 /.test(status)) return done(new Error(`handshake refused: ${status}`));
+      if (!/^HTTP\/1\.1 101 /.test(status)) {
+        done(new Error(`handshake refused: ${status}`));
+        return;
+      }
       const bodyEnd = end + 4 + bodyLength;
       if (acc.length >= bodyEnd) done(undefined, acc.subarray(bodyEnd));
     };
