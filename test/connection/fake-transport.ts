@@ -1,0 +1,65 @@
+// A Transport double for Connection tests: records writes, runs timers on demand, lets the test play the peer.
+import type { Transport, TransportSink } from '../../src/connection/transport.js';
+
+export class FakeTransport implements Transport {
+  readonly written: Buffer[] = [];
+  ended = false;
+  destroyed = false;
+  writableLength = 0;
+  /** write() returns false once this many bytes are queued. */
+  highWater = Number.POSITIVE_INFINITY;
+  readonly timers: { ms: number; fn: () => void; cancelled: boolean }[] = [];
+  private sink: TransportSink | undefined;
+
+  write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {
+    this.written.push(Buffer.from(bytes));
+    this.writableLength += bytes.length;
+    cb?.(null);
+    return this.writableLength < this.highWater;
+  }
+  end(): void {
+    this.ended = true;
+  }
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.sink?.close(new Error('destroyed'));
+  }
+  setTimer(ms: number, fn: () => void): () => void {
+    const timer = { ms, fn, cancelled: false };
+    this.timers.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
+  }
+  attach(sink: TransportSink): void {
+    this.sink = sink;
+  }
+
+  /** Everything written so far, as one buffer. */
+  output(): Buffer {
+    return Buffer.concat(this.written);
+  }
+  peerSends(bytes: Uint8Array): void {
+    this.sink?.data(Buffer.from(bytes));
+  }
+  peerEnds(): void {
+    this.sink?.end();
+  }
+  /** The socket closed (both FINs seen, or a reset). */
+  closed(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.sink?.close();
+  }
+  flush(): void {
+    this.writableLength = 0;
+    this.sink?.drain();
+  }
+  fireTimers(): void {
+    for (const t of this.timers.splice(0)) if (!t.cancelled) t.fn();
+  }
+  liveTimers(): number {
+    return this.timers.filter((t) => !t.cancelled).length;
+  }
+}
