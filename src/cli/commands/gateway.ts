@@ -1,0 +1,107 @@
+// `wscompat gateway`: accept clients of every draft and forward each to a ws://, wss:// or tcp:// upstream.
+import {
+  ConfigError,
+  flagName,
+  type RawSettings,
+  readConfigFile,
+  SETTINGS,
+  toGatewayOptions,
+} from '../../gateway/config.js';
+import { createGateway } from '../../gateway/gateway.js';
+import { jsonLine } from '../../gateway/log.js';
+import { type FlagSpec, parseArgs, UsageFault } from '../args.js';
+
+const HELP = `usage: wscompat gateway --listen HOST:PORT --upstream URL [options]
+
+Accepts WebSocket clients of every draft (hixie-75, hixie-76, hybi-07, hybi-10, RFC 6455) and gives
+each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (tcp://, websockify mode).
+
+  --listen HOST:PORT           address to listen on (':PORT' = all interfaces)
+  --upstream URL               ws://HOST:PORT/PATH, wss://..., or tcp://HOST:PORT
+  --config FILE                JSON file with any of these settings (camelCase keys); flags win
+  --cert FILE --key FILE       terminate TLS (wss://) with this PEM certificate chain and key
+  --allow-origin ORIGIN        allowed Origin (repeatable): https://a.example, a.example, *.example.com, *
+  --rewrite REGEX=REPLACEMENT  rewrite the request path before forwarding (repeatable, first match wins)
+  --binary-to-legacy MODE      upstream binary toward hixie clients: close (default), drop, base64
+  --drafts LIST                client drafts accepted (default: all), e.g. rfc6455,hixie-76
+  --client-idle-timeout DUR    close when the client sends nothing for DUR (e.g. 60s; default off)
+  --upstream-idle-timeout DUR  the same for the upstream
+  --high-water-mark SIZE       pause one side while the other has SIZE buffered (default 1MiB)
+  --max-payload SIZE           largest message from either side (default 16MiB)
+  --max-connections N          concurrent clients; more get 503 (default unlimited)
+  --handshake-timeout DUR      client handshake limit (default 10s)
+  --connect-timeout DUR        upstream connect + handshake limit (default 10s)
+  --shutdown-timeout DUR       on SIGTERM, wait this long for closes (default 10s)
+  --trust-proxy                behind nginx/HAProxy: append to X-Forwarded-For, honour X-Forwarded-Proto
+  --upstream-ca FILE           CA certificate for a wss:// upstream
+  --upstream-insecure          do not verify the wss:// upstream's certificate
+  --health-path PATH           health check path (default /healthz; 'off' disables)
+  --metrics-path PATH          Prometheus metrics path (default /metrics; 'off' disables)
+  --quiet                      no JSON-lines log on stdout
+`;
+
+const FLAGS: Record<string, FlagSpec> = {
+  help: { type: 'boolean', short: 'h' },
+  config: { type: 'string' },
+  ...Object.fromEntries(
+    Object.entries(SETTINGS).map(([key, kind]) => [
+      flagName(key),
+      { type: kind === 'boolean' ? 'boolean' : kind === 'list' ? 'list' : 'string' } satisfies FlagSpec,
+    ]),
+  ),
+};
+
+/** Flags (kebab-case) over the config file (camelCase): the merged settings. */
+function settingsFrom(argv: string[]): RawSettings | 'help' {
+  const { flags, positionals } = parseArgs(argv, FLAGS);
+  if (flags.help) return 'help';
+  if (positionals.length > 0) throw new UsageFault(`unexpected argument '${positionals[0]}'`);
+  const settings: Record<string, unknown> =
+    typeof flags.config === 'string' ? { ...readConfigFile(flags.config) } : {};
+  for (const key of Object.keys(SETTINGS)) {
+    const v = flags[flagName(key)];
+    if (v !== undefined) settings[key] = v;
+  }
+  return settings as RawSettings;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let built: ReturnType<typeof toGatewayOptions>;
+  try {
+    const settings = settingsFrom(argv);
+    if (settings === 'help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    built = toGatewayOptions(settings);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageFault(err.message);
+    throw err;
+  }
+  const log = built.quiet
+    ? undefined
+    : (r: Parameters<typeof jsonLine>[0]) => process.stdout.write(jsonLine(r));
+  let gateway: ReturnType<typeof createGateway>;
+  try {
+    gateway = createGateway({ ...built.options, ...(log ? { log } : {}) });
+  } catch (err) {
+    if (err instanceof TypeError) throw new UsageFault(err.message);
+    throw err;
+  }
+  return new Promise<number>((resolve) => {
+    gateway.on('error', (err: Error) => {
+      process.stderr.write(`wscompat gateway: ${err.message}\n`);
+      if (gateway.address() === null) resolve(1);
+    });
+    // Graceful shutdown: stop accepting, close every connection with 1001, wait, exit.
+    const stop = (): void => {
+      gateway.close(() => resolve(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  }).then((code) => {
+    // Exit even if some stray handle (a slow peer's socket) would keep the loop alive.
+    setImmediate(() => process.exit(code)).unref();
+    return code;
+  });
+}
