@@ -141,7 +141,11 @@ function checkHybi(head: RequestHead, add: Add): void {
         ? Buffer.from(key.trim(), 'base64').length
         : -1;
       const what =
-        decoded < 0 ? 'is not base64' : `decodes to ${decoded} bytes, or has non-zero padding bits`;
+        decoded < 0
+          ? 'is not base64'
+          : decoded === 16
+            ? 'has non-zero padding bits'
+            : `decodes to ${decoded} bytes`;
       add(
         'error',
         'KEY_INVALID',
