@@ -3,7 +3,7 @@ import { asBuffer, EMPTY } from '../../core/bytes.js';
 import { ProtocolFault, UsageError } from '../../core/faults.js';
 import type { Codec, CodecEvent, CodecOptions, CodecState, OutboundMessage } from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
-import { HixieDecoder, type HixieFrame } from './decoder.js';
+import { HixieDecoder } from './decoder.js';
 
 /** hixie-76 §4.2: the closing frame, type 0xFF with length 0. */
 export const HIXIE_CLOSE_FRAME: Buffer = Buffer.from([0xff, 0x00]);
@@ -35,7 +35,6 @@ export function encodeHixieText(data: string | Uint8Array): Buffer {
 class HixieCodec implements Codec {
   private current: CodecState = 'open';
   private readonly decoder: HixieDecoder;
-  private readonly frames: HixieFrame[] = [];
 
   constructor(
     options: CodecOptions,
@@ -56,20 +55,14 @@ class HixieCodec implements Codec {
     // hixie-76 §4.2: once the closing frame is seen, further data is ignored (em-websocket tests it).
     if (this.current === 'closed' || bytes.length === 0) return [];
     const events: CodecEvent[] = [];
-    const frames = this.frames;
-    frames.length = 0;
-    let fault: ProtocolFault | undefined;
     try {
-      this.decoder.read(asBuffer(bytes), frames);
+      this.decoder.read(asBuffer(bytes), events);
     } catch (err) {
       if (!(err instanceof ProtocolFault)) throw err;
-      fault = err;
+      this.fail(events, err);
+      return events;
     }
-    for (const frame of frames) {
-      if (frame.kind === 'text') events.push({ type: 'text', data: frame.data });
-      else this.peerClosed(events);
-    }
-    if (fault) this.fail(events, fault);
+    if (this.decoder.sawClose) this.peerClosed(events);
     return events;
   }
 

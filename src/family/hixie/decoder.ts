@@ -1,9 +1,7 @@
 // Incremental reader for hixie-75/76 frames (hixie-76 §4.2, §5.3; drafts.md §1 "Framing", §2 "Framing").
 import { ProtocolFault } from '../../core/faults.js';
+import type { CodecEvent } from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
-
-/** What one call to `HixieDecoder.read` found, in wire order. */
-export type HixieFrame = { readonly kind: 'text'; readonly data: Buffer } | { readonly kind: 'close' };
 
 // Reader modes. Numbers, not strings: the hot loop switches on them per frame.
 const TYPE = 0;
@@ -20,15 +18,34 @@ const LENGTH_LIMIT = Math.floor(Number.MAX_SAFE_INTEGER / 128);
 
 const TEXT_TYPE = 0x00;
 const CLOSE_TYPE = 0xff;
+/** Below this, a JS loop copies and checks for ASCII faster than two native calls. */
+const SMALL = 64;
 
 /** U+FFFD replacement, as hixie-76 §5.3 asks for text that is not valid UTF-8. */
 function replaceInvalid(bytes: Buffer): Buffer {
   return isValidUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8');
 }
 
+/** A copy of buf[start, end) as valid UTF-8 (the caller may reuse its buffers). */
+function textFrom(buf: Buffer, start: number, end: number): Buffer {
+  const n = end - start;
+  const out = Buffer.allocUnsafe(n);
+  if (n <= SMALL) {
+    let high = 0;
+    for (let i = 0; i < n; i++) {
+      const b = buf[start + i]!;
+      out[i] = b;
+      high |= b;
+    }
+    if (high < 0x80) return out;
+  } else buf.copy(out, 0, start, end);
+  return replaceInvalid(out);
+}
+
 /**
- * Splits a byte stream into hixie frames. Throws ProtocolFault on limits; the codec boundary turns
- * that into one `fail` event. Holds only the bytes of an unterminated text frame, never more than maxPayload.
+ * Splits a byte stream into hixie frames and appends `text` events. Throws ProtocolFault on limits;
+ * the codec boundary turns that into one `fail` event. Holds only the bytes of an unterminated text
+ * frame, never more than maxPayload.
  */
 export class HixieDecoder {
   private mode = TYPE;
@@ -39,6 +56,8 @@ export class HixieDecoder {
   private lengthBytes = 0;
   /** Pieces of an unterminated `00` text frame (copies: the caller may reuse its buffers). */
   private held: Buffer[] = [];
+  /** Set when the last `read` stopped at a closing frame. */
+  sawClose = false;
 
   constructor(
     private readonly maxPayload: number,
@@ -56,62 +75,56 @@ export class HixieDecoder {
     return this.mode === TYPE;
   }
 
-  /**
-   * Reads every frame in `buf` into `out`. Stops right after a close frame and returns the offset
-   * just past it (bytes after a close are the caller's to ignore); otherwise returns buf.length.
-   */
-  read(buf: Buffer, out: HixieFrame[]): number {
+  /** Reads every frame in `buf` into `out`; stops right after a closing frame and sets `sawClose`. */
+  read(buf: Buffer, out: CodecEvent[]): void {
     let pos = 0;
     const len = buf.length;
     while (pos < len) {
-      switch (this.mode) {
-        case TYPE: {
-          const type = buf[pos++]!;
-          this.frameType = type;
-          this.count = 0;
-          // hixie-76 §5.3: the high bit picks a length-prefixed frame, else a 0xFF-terminated one.
-          if (type & 0x80) {
-            this.lengthBytes = 0;
-            this.mode = LENGTH;
-          } else this.mode = SENTINEL;
-          break;
-        }
-        case SENTINEL:
+      if (this.mode === TYPE) {
+        const type = buf[pos++]!;
+        this.frameType = type;
+        this.count = 0;
+        // hixie-76 §5.3: the high bit picks a length-prefixed frame, else a 0xFF-terminated one.
+        if (type & 0x80) {
+          this.lengthBytes = 0;
+          this.mode = LENGTH;
+        } else {
+          this.mode = SENTINEL;
           pos = this.readSentinel(buf, pos, out);
-          break;
-        case LENGTH: {
-          const b = buf[pos++]!;
-          if (this.count > LENGTH_LIMIT || ++this.lengthBytes > MAX_LENGTH_BYTES)
-            throw new ProtocolFault('LENGTH_OVERFLOW', 'hixie frame length does not fit an integer');
-          this.count = this.count * 128 + (b & 0x7f);
-          if (b & 0x80) break;
-          if (this.count === 0) {
-            this.mode = TYPE;
-            // hixie-76 §5.3: type 0xFF with length 0 is the closing frame.
-            if (this.closeFrame && this.frameType === CLOSE_TYPE) {
-              out.push({ kind: 'close' });
-              return pos;
-            }
-          } else if (this.count > this.maxPayload) {
-            throw new ProtocolFault('FRAME_TOO_BIG', `hixie frame of ${this.count} bytes over the limit`);
-          } else this.mode = SKIP;
-          break;
         }
-        case SKIP: {
-          // No binary messages exist on hixie (drafts.md §1): the payload is skipped unread.
-          const take = Math.min(this.count, len - pos);
-          pos += take;
-          this.count -= take;
-          if (this.count === 0) this.mode = TYPE;
-          break;
-        }
+      } else if (this.mode === SENTINEL) pos = this.readSentinel(buf, pos, out);
+      else if (this.mode === LENGTH) {
+        pos = this.readLength(buf, pos);
+        if (this.sawClose) return;
+      } else {
+        // No binary messages exist on hixie (drafts.md §1): the payload is skipped unread.
+        const take = Math.min(this.count, len - pos);
+        pos += take;
+        this.count -= take;
+        if (this.count === 0) this.mode = TYPE;
       }
     }
+  }
+
+  /** One base-128 length byte (hixie-76 §5.3), bounded so it cannot grow without end. */
+  private readLength(buf: Buffer, pos: number): number {
+    const b = buf[pos++]!;
+    if (this.count > LENGTH_LIMIT || ++this.lengthBytes > MAX_LENGTH_BYTES)
+      throw new ProtocolFault('LENGTH_OVERFLOW', 'hixie frame length does not fit an integer');
+    this.count = this.count * 128 + (b & 0x7f);
+    if (b & 0x80) return pos;
+    if (this.count === 0) {
+      this.mode = TYPE;
+      // hixie-76 §5.3: type 0xFF with length 0 is the closing frame.
+      if (this.closeFrame && this.frameType === CLOSE_TYPE) this.sawClose = true;
+    } else if (this.count > this.maxPayload) {
+      throw new ProtocolFault('FRAME_TOO_BIG', `hixie frame of ${this.count} bytes over the limit`);
+    } else this.mode = SKIP;
     return pos;
   }
 
   /** One sentinel frame's payload from `pos`: finds its 0xFF natively rather than byte by byte. */
-  private readSentinel(buf: Buffer, pos: number, out: HixieFrame[]): number {
+  private readSentinel(buf: Buffer, pos: number, out: CodecEvent[]): number {
     const end = buf.indexOf(0xff, pos);
     const stop = end < 0 ? buf.length : end;
     const size = this.count + (stop - pos);
@@ -125,15 +138,14 @@ export class HixieDecoder {
       return stop;
     }
     if (deliver) {
-      const tail = buf.subarray(pos, end);
       let data: Buffer;
-      if (this.held.length === 0) data = Buffer.from(tail);
+      if (this.held.length === 0) data = textFrom(buf, pos, end);
       else {
-        this.held.push(tail);
-        data = Buffer.concat(this.held, size);
+        this.held.push(buf.subarray(pos, end));
+        data = replaceInvalid(Buffer.concat(this.held, size));
         this.held = [];
       }
-      out.push({ kind: 'text', data: replaceInvalid(data) });
+      out.push({ type: 'text', data });
     }
     // drafts.md §1: frame types 0x01-0x7F are read to their 0xFF and discarded.
     this.count = 0;
