@@ -42,11 +42,14 @@ function requestHead(req: IncomingMessage): RequestHead {
 
 /** Draft (if the request is a valid handshake of an allowed draft), origin, user agent, offered subprotocols. */
 export function clientFacts(req: IncomingMessage, drafts: readonly DraftId[]): ClientFacts {
-  const s = sniff(requestHead(req), { drafts });
+  const head = requestHead(req);
+  const s = sniff(head, { drafts });
+  // The draft's own acceptance check (pure; key3 is not needed yet) so no upstream is opened for a bad request.
+  const valid = s.kind === 'websocket' && getDraft(s.draft).acceptRequest(head, { secure: false, drafts }).ok;
   // Hixie-75 named the header WebSocket-Protocol; hybi-07/08 named the origin Sec-WebSocket-Origin.
   const protocolHeader = header(req, 'sec-websocket-protocol') ?? header(req, 'websocket-protocol') ?? '';
   return {
-    draft: s.kind === 'websocket' ? s.draft : undefined,
+    draft: valid && s.kind === 'websocket' ? s.draft : undefined,
     origin: header(req, 'origin') ?? header(req, 'sec-websocket-origin'),
     userAgent: header(req, 'user-agent') ?? '',
     offered: protocolHeader

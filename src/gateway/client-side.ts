@@ -47,9 +47,8 @@ export function clientSide(conn: Connection, socket: Socket): Side {
 }
 
 /**
- * Connection.close() accepts only the codes a browser may choose (1000, 3000-4999, docs/api.md), while a
- * gateway relays or originates others (1001, 1003, 1011, RFC 6455 §7.4.1). Until the API allows every
- * sendable code, a refused code falls back to 1000 with the same reason.
+ * Connection.close() refuses some codes an upstream may legitimately send (1012-1014 from the IANA
+ * registry, which old drafts do not know): those fall back to 1000 with the same reason.
  */
 export function closeConnection(conn: Connection, spec: CloseSpec): void {
   if (conn.readyState !== 1) return;
