@@ -189,8 +189,20 @@ describe('hixie-76 client', () => {
     expect(hixie76.buildRequest(clientOptions()).bytes).toEqual(hixie76.buildRequest(clientOptions()).bytes);
   });
 
-  it('offers more than one protocol -> UsageError at build time', () => {
-    expect(() => hixie76.buildRequest(clientOptions({ protocols: ['a', 'b'] }))).toThrow(UsageError);
+  it('offers more than one protocol, or an unprintable one -> UsageError at build time', () => {
+    const codeOf = (options: ClientHandshakeOptions): string => {
+      try {
+        hixie76.buildRequest(options);
+      } catch (err) {
+        if (err instanceof UsageError) return err.code;
+      }
+      return 'no error';
+    };
+    expect(codeOf(clientOptions({ protocols: ['a', 'b'] }))).toBe('MULTIPLE_PROTOCOLS');
+    expect(codeOf(clientOptions({ protocols: ['a\r\nX-Injected: 1'] }))).toBe('INVALID_PROTOCOL');
+    expect(codeOf(clientOptions({ origin: 'http://a\r\nX: 1' }))).toBe('INVALID_ORIGIN');
+    expect(codeOf(clientOptions({ url: new URL('http://example.com/') }))).toBe('INVALID_URL');
+    expect(codeOf(clientOptions({ protocols: ['chat room'] }))).toBe('no error');
   });
 
   it('ignores the reason phrase but checks everything else', () => {

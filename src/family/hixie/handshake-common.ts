@@ -70,13 +70,19 @@ export function hixieClientTarget(options: ClientHandshakeOptions): HixieClientT
     throw new UsageError('INVALID_URL', `hixie needs a ws:// or wss:// URL, not ${url.protocol}`);
   if (options.protocols.length > 1)
     throw new UsageError('MULTIPLE_PROTOCOLS', 'hixie drafts can offer only one subprotocol');
+  const protocol = options.protocols[0];
+  // hixie-76 §4.1 step 3 (WebSocket API of the time): a protocol outside U+0020-U+007E is a SYNTAX_ERR.
+  if (protocol !== undefined && !/^[\x20-\x7e]+$/.test(protocol))
+    throw new UsageError('INVALID_PROTOCOL', 'a hixie subprotocol must be printable ASCII');
+  if (options.origin !== undefined && /[\0\r\n]/.test(options.origin))
+    throw new UsageError('INVALID_ORIGIN', 'origin must not contain CR, LF or NUL');
   const target = `${url.pathname || '/'}${url.search}`;
   const scheme = url.protocol === 'wss:' ? 'wss' : 'ws';
   return {
     host: url.host,
     target,
     location: `${scheme}://${url.host}${target}`,
-    protocol: options.protocols[0],
+    protocol,
   };
 }
 
