@@ -1,5 +1,6 @@
 // `npm run bench`: wscompat against ws (with and without bufferutil), websocket-driver and raw net, in one run.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from './lib/args.js';
 import { formatTables, machine, Results } from './lib/report.js';
@@ -11,7 +12,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const log = (line: string): void => console.log(line);
   const results = new Results();
+  const host = machine();
   log(`wscompat bench ${args.quick ? '(quick)' : '(full)'}: ${args.suites.join(', ')}`);
+  log(`machine: ${JSON.stringify(host)}`);
   const opts = { quick: args.quick, log };
   if (args.suites.includes('parser')) await parserSuite(results, opts);
   if (args.suites.includes('echo')) await echoSuite(results, opts);
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
       quick: args.quick,
       date: new Date(started).toISOString(),
       seconds,
-      machine: machine(),
+      machine: { ...host, loadAverageEnd1m: Number(loadavg()[0]!.toFixed(2)) },
       figures: results.figures,
     };
     writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`);

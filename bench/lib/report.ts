@@ -1,5 +1,5 @@
 // The benchmark's results model: figures per implementation, wscompat's ratio to each peer, table and JSON.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export const IMPLS = ['wscompat', 'ws', 'ws-nobu', 'driver', 'net'] as const;
 export type Impl = (typeof IMPLS)[number];
@@ -105,5 +105,7 @@ export function machine(): Record<string, unknown> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    /** Other work on the machine skews every figure: the 1-minute load average when the run started. */
+    loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
   };
 }

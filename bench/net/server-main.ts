@@ -10,6 +10,8 @@ childMain(async () => {
   const { impl } = childConfig<{ impl: ServerImpl }>();
   const server = await startServer(impl);
   process.on('message', async (msg: { type: string }) => {
+    // `exit` ends the process cleanly, so `--cpu-prof` gets to write its profile.
+    if (msg.type === 'exit') process.exit(0);
     if (msg.type !== 'mem') return;
     // Two collections, with a turn between, so weak and finalizable objects are gone too.
     globalThis.gc?.();

@@ -78,4 +78,6 @@ childMain(async () => {
     }
   }
   toParent({ type: 'done' });
+  // A clean exit (not the parent's kill) lets `--cpu-prof` write its profile.
+  setTimeout(() => process.exit(0), 50);
 });
