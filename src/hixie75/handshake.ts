@@ -7,6 +7,7 @@ import type {
   ClientRequest,
   ClientVerdict,
   RequestHead,
+  ResponseHead,
   ServerHandshakeOptions,
 } from '../core/types.js';
 import {
@@ -55,11 +56,7 @@ export function buildHixie75Request(options: ClientHandshakeOptions): ClientRequ
     ['WebSocket-Protocol', t.protocol ?? ''],
     ...extraHeaders(options),
   ]);
-  const verify = (
-    head: Parameters<ClientRequest['verify']>[0],
-    _body: Buffer,
-    rawHead: Buffer,
-  ): ClientVerdict => {
+  const verify = (head: ResponseHead, _body: Buffer, rawHead: Buffer): ClientVerdict => {
     const prefix = rawHead.subarray(0, HIXIE75_RESPONSE_PREFIX.length);
     if (!prefix.equals(HIXIE75_RESPONSE_PREFIX))
       return { ok: false, reason: 'response does not start with the hixie-75 handshake lines' };
