@@ -16,7 +16,17 @@ export class FixtureSyntaxError extends Error {
   }
 }
 
-const SINGLE = new Set(['draft', 'role', 'source', 'url', 'origin', 'server-drafts', 'app', 'expect-status']);
+const SINGLE = new Set([
+  'draft',
+  'role',
+  'source',
+  'url',
+  'origin',
+  'server-drafts',
+  'app',
+  'expect-status',
+  'stream',
+]);
 const REPEATED = new Set([
   'note',
   'protocol',
@@ -140,6 +150,11 @@ export function parseFixture(text: string, file = '<fixture>'): Fixture {
   const app = f.single.get('app') ?? { value: 'echo', line: 1 };
   if (app.value !== 'echo' && app.value !== 'silent')
     throw new FixtureSyntaxError(file, app.line, `app must be echo or silent`);
+  const stream = f.single.get('stream') ?? { value: 'compare', line: 1 };
+  if (stream.value !== 'compare' && stream.value !== 'ignore')
+    throw new FixtureSyntaxError(file, stream.line, 'stream must be compare or ignore');
+  if (stream.value === 'ignore' && !f.repeated.has('note'))
+    throw new FixtureSyntaxError(file, stream.line, 'stream: ignore needs a note saying why');
   const status = required(f, 'expect-status', file);
   if (!/^[1-5]\d\d$/.test(status.value))
     throw new FixtureSyntaxError(file, status.line, 'expect-status must be an HTTP status');
@@ -179,6 +194,7 @@ export function parseFixture(text: string, file = '<fixture>'): Fixture {
     expectHeaders,
     expectEvents: parseEvents(f, 'expect', file) as ExpectedEvent[],
     varyHeaders: (f.repeated.get('vary-header') ?? []).map((n) => n.value),
+    stream: stream.value,
     segments,
     file,
   };

@@ -37,6 +37,7 @@ export function serializeFixture(f: FixtureInput): string {
   for (const [name, value] of f.expectHeaders) put('expect-header', `${name}: ${value}`);
   for (const e of f.expectEvents) put('expect', formatEvent(e));
   for (const h of f.varyHeaders) put('vary-header', h);
+  if (f.stream !== 'compare') put('stream', f.stream);
   for (const s of f.segments) {
     out.push('');
     const arrow = s.dir === 'client' ? '>' : '<';

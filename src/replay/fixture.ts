@@ -50,6 +50,8 @@ export interface Fixture {
   readonly expectEvents: readonly ExpectedEvent[];
   /** Extra response/request headers that legitimately vary and are not compared. */
   readonly varyHeaders: readonly string[];
+  /** `ignore` when the recorded peer deviates from the spec (a note says how): its stream is then not compared. */
+  readonly stream: 'compare' | 'ignore';
   readonly segments: readonly Segment[];
   /** Where the fixture was read from, for messages (`file:line`). */
   readonly file: string;

@@ -30,6 +30,7 @@ const base: FixtureInput = {
     { type: 'fail', fault: 'UNMASKED_FRAME', closeCode: 1002 },
   ],
   varyHeaders: ['Sec-WebSocket-Extensions'],
+  stream: 'compare',
   segments: [
     { dir: 'client', kind: 'data', bytes: Buffer.from('GET / HTTP/1.1\r\n\r\n\x00\xff', 'latin1') },
     { dir: 'server', kind: 'data', bytes: Buffer.alloc(40, 0x41) },
