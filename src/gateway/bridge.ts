@@ -35,6 +35,11 @@ export class Bridge {
     this.wire('upstream');
   }
 
+  /** Bytes the gateway holds for this pairing, both directions (for limits and tests). */
+  get bufferedAmount(): number {
+    return this.client.bufferedAmount + this.upstream.bufferedAmount;
+  }
+
   /** Graceful shutdown: both sides get a close (1001 where the draft carries codes). */
   shutdown(): void {
     this.first ??= { by: 'gateway', code: 1001, reason: 'gateway shutting down' };

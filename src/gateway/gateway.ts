@@ -91,6 +91,13 @@ export class Gateway extends EventEmitter {
     return this.bridges.size;
   }
 
+  /** Bytes written by the gateway and not yet handed to the OS, over every pairing and both directions. */
+  get bufferedAmount(): number {
+    let n = 0;
+    for (const b of this.bridges) n += b.bufferedAmount;
+    return n;
+  }
+
   /** Stop accepting, close every pairing with 1001, wait up to shutdownTimeout, then drop what is left. */
   close(cb?: () => void): void {
     if (this.shuttingDown) {
