@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import { closed, closeGateway, nextMessage, open, startGateway, until } from './helpers.js';
+import { closed, closeGateway, nextMessage, startGateway, until } from './helpers.js';
 
 let tcp: Server;
 const sockets: Socket[] = [];
