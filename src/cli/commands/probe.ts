@@ -1,0 +1,108 @@
+// `wscompat probe`: connect once with each draft's client and report what the server accepts.
+import { headerValues } from '../../core/headers.js';
+import { ALL_DRAFTS, type DraftId } from '../../core/types.js';
+import { runLiveClient } from '../../replay/live-client.js';
+import { parseArgs, UsageFault } from '../args.js';
+
+const USAGE = `usage: wscompat probe ws://HOST:PORT/PATH [--protocol P]... [--json] [--help]
+
+Connects once with each draft's client (rfc6455, hybi-10, hybi-07, hixie-76,
+hixie-75), sends one text message, waits for its echo and closes. Reports for
+each draft whether the handshake was accepted, the status line, the selected
+subprotocol, the Sec-WebSocket-Version list of a refusal, and whether the echo
+round trip worked.
+
+  --protocol P   offer subprotocol P (repeatable)
+  --timeout MS   per-draft time limit (default 3000)
+  --json         print a JSON array of per-draft results
+  --help         print this help
+
+exit status: 0 at least one draft accepted; 2 none accepted; 1 usage error.
+`;
+
+export interface ProbeResult {
+  readonly draft: DraftId;
+  readonly accepted: boolean;
+  readonly status: string | undefined;
+  readonly protocol: string;
+  readonly versions: string | undefined;
+  readonly echo: boolean;
+  readonly error: string | undefined;
+}
+
+const PROBE_TEXT = 'wscompat-probe';
+
+export async function probe(
+  url: string,
+  protocols: readonly string[],
+  timeoutMs: number,
+): Promise<ProbeResult[]> {
+  const out: ProbeResult[] = [];
+  for (const draft of ALL_DRAFTS) {
+    const sends =
+      draft === 'hixie-75'
+        ? [{ type: 'text' as const, data: Buffer.from(PROBE_TEXT) }]
+        : [
+            { type: 'text' as const, data: Buffer.from(PROBE_TEXT) },
+            { type: 'close' as const, code: 1000 },
+          ];
+    const r = await runLiveClient({
+      url,
+      draft,
+      protocols,
+      sends: draft === 'hixie-76' ? [sends[0]!, { type: 'close' }] : sends,
+      timeoutMs,
+    });
+    const h = r.head;
+    const protocol = h?.headers.find(([n]) => /^(sec-)?websocket-protocol$/i.test(n))?.[1] ?? '';
+    const versions =
+      h && h.status !== 101
+        ? headerValues(h.headers, 'sec-websocket-version').join(', ') || undefined
+        : undefined;
+    out.push({
+      draft,
+      accepted: r.accepted,
+      status: h ? `HTTP/${h.httpVersion} ${h.status} ${h.reason}` : undefined,
+      protocol,
+      versions,
+      echo: r.events.some((e) => e.type === 'text' && e.data.toString() === PROBE_TEXT),
+      error: r.accepted ? undefined : (r.refusal ?? (r.timedOut ? 'timed out' : 'no answer')),
+    });
+  }
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, {
+    protocol: { type: 'list' },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [url, ...extra] = positionals;
+  if (url === undefined || extra.length > 0) throw new UsageFault('give exactly one ws:// URL');
+  if (!/^ws:\/\/[^/]+/.test(url)) throw new UsageFault(`not a ws:// URL: ${url}`);
+  const timeout = flags.timeout === undefined ? 3000 : Number(flags.timeout);
+  if (!Number.isInteger(timeout) || timeout <= 0)
+    throw new UsageFault('--timeout must be a positive integer');
+  const results = await probe(url, (flags.protocol as string[] | undefined) ?? [], timeout);
+  if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else
+    for (const r of results) {
+      const parts = [
+        r.draft.padEnd(9),
+        r.accepted ? 'accepted' : 'refused ',
+        r.status ?? '(no answer)',
+        ...(r.protocol ? [`protocol=${r.protocol}`] : []),
+        ...(r.versions ? [`versions=${r.versions}`] : []),
+        ...(r.accepted ? [`echo=${r.echo ? 'ok' : 'FAILED'}`] : []),
+        ...(r.error && !r.status ? [r.error] : []),
+      ];
+      process.stdout.write(`${parts.join('  ')}\n`);
+    }
+  return results.some((r) => r.accepted) ? 0 : 2;
+}

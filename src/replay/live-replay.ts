@@ -1,0 +1,101 @@
+// Live replay: sends a trace's client segments to a real server over TCP, boundaries kept, and compares answers.
+import { connect } from 'node:net';
+import { parseResponseHead } from '../core/http-head.js';
+import type { Difference } from './compare.js';
+import type { Fixture } from './fixture.js';
+import { compareOutcome } from './replay.js';
+
+export interface LiveTarget {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface LiveOptions {
+  /** Pause between client segments so each leaves as its own TCP segment. */
+  readonly gapMs?: number;
+  /** How long the server may stay silent after the last segment before we stop listening. */
+  readonly idleMs?: number;
+  readonly timeoutMs?: number;
+}
+
+/** `ws://HOST:PORT[/...]` -> host and port; throws TypeError on anything else. */
+export function parseTarget(url: string): LiveTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TypeError(`not a URL: ${url}`);
+  }
+  if (u.protocol !== 'ws:') throw new TypeError(`--target must be a ws:// URL, got ${u.protocol}`);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the server sent back to the recorded client bytes. */
+export function sendSegments(f: Fixture, target: LiveTarget, o: LiveOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: target.host, port: target.port });
+    socket.setNoDelay(true);
+    const received: Buffer[] = [];
+    let idle: NodeJS.Timeout | undefined;
+    let sentAll = false;
+    const done = () => {
+      clearTimeout(idle);
+      clearTimeout(overall);
+      socket.destroy();
+      resolve(Buffer.concat(received));
+    };
+    const overall = setTimeout(done, o.timeoutMs ?? 5000);
+    const arm = () => {
+      clearTimeout(idle);
+      if (sentAll) idle = setTimeout(done, o.idleMs ?? 300);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk);
+      arm();
+    });
+    socket.on('close', done);
+    socket.on('error', (err) => {
+      // A server that resets after answering still answered; only a failed connect is an error.
+      if (received.length === 0 && !socket.writable) {
+        clearTimeout(overall);
+        reject(err);
+      } else done();
+    });
+    socket.on('connect', async () => {
+      for (const s of f.segments) {
+        if (s.dir !== 'client' || socket.destroyed) continue;
+        if (s.kind === 'end') socket.end();
+        else {
+          socket.write(s.bytes);
+          await sleep(o.gapMs ?? 20);
+        }
+      }
+      sentAll = true;
+      arm();
+    });
+  });
+}
+
+/**
+ * Replay `f` against a live server. The server's events are invisible from outside, so only the answer
+ * is compared: status, head (semantically) and the bytes after it.
+ */
+export async function replayLive(f: Fixture, target: LiveTarget, o: LiveOptions = {}): Promise<Difference[]> {
+  const answer = await sendSegments(f, target, o);
+  const parsed = parseResponseHead(answer);
+  const status = parsed.kind === 'head' ? parsed.head.status : undefined;
+  const recorded = Buffer.concat(
+    f.segments.flatMap((s) => (s.dir === 'server' && s.kind === 'data' ? [s.bytes] : [])),
+  );
+  const asServer: Fixture = { ...f, role: 'server', expectEvents: [] };
+  return compareOutcome(asServer, { output: answer, status, events: [] }, recorded, 'server');
+}
+
+/** Traces whose client bytes cannot be sent to an arbitrary server: our client refusing a bad answer. */
+export function liveReplayable(f: Fixture): boolean {
+  return !(
+    f.role === 'client' && f.expectEvents.some((e) => e.type === 'fail' && e.fault === 'HANDSHAKE_REFUSED')
+  );
+}
