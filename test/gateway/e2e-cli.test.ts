@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'wscompat-gw-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Spawn the CLI; resolves with the child and its parsed log lines as they arrive. */
-export function spawnGateway(args: string[]): {
+function spawnGateway(args: string[]): {
   child: ChildProcess;
   lines: Record<string, unknown>[];
   stderr: () => string;

@@ -1,5 +1,6 @@
 // End to end on loopback: clients of every draft -> gateway -> npm ws upstream, text and binary.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import websocket from 'websocket';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import type { LogRecord } from '../../src/gateway/log.js';
@@ -75,6 +76,33 @@ describe('every draft through the gateway', () => {
       const code = new Promise<number>((r) => ws.once('close', (c) => r(c)));
       ws.close(4001, 'done');
       expect(await code).toBe(4001);
+    }
+  });
+
+  it('npm websocket (versions 13 and 8) through the gateway', async () => {
+    for (const webSocketVersion of [13, 8]) {
+      const client = new websocket.client({ webSocketVersion });
+      const opened = new Promise<websocket.connection>((resolve, reject) => {
+        client.once('connect', resolve);
+        client.once('connectFailed', reject);
+      });
+      client.connect(`${url}/npm-websocket/${webSocketVersion}`, ['echo.v1'], 'http://tv.example');
+      const conn = await opened;
+      expect(conn.protocol).toBe('echo.v1');
+      const openLog = logs.find((l) => l.event === 'open' && l.path === `/npm-websocket/${webSocketVersion}`);
+      expect(openLog).toMatchObject({
+        draft: webSocketVersion === 13 ? 'rfc6455' : 'hybi-10',
+        origin: 'http://tv.example',
+      });
+      const got = new Promise<websocket.Message>((r) => conn.once('message', r));
+      conn.sendUTF(`v${webSocketVersion}`);
+      expect(await got).toMatchObject({ type: 'utf8', utf8Data: `v${webSocketVersion}` });
+      const bin = new Promise<websocket.Message>((r) => conn.once('message', r));
+      conn.sendBytes(Buffer.from([5, 6]));
+      expect(await bin).toMatchObject({ type: 'binary', binaryData: Buffer.from([5, 6]) });
+      const done = new Promise<number>((r) => conn.once('close', (code: number) => r(code)));
+      conn.close(4002, 'bye');
+      expect(await done).toBe(4002);
     }
   });
 
