@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child } from './lib/child.js';
 import type { EchoConfig } from './net/echo-client.js';
+import type { HandshakeConfig } from './net/handshake-client.js';
 import type { ParserImpl } from './parser/adapters.js';
 import type { ParserWorkerConfig } from './parser/worker.js';
 
@@ -85,12 +86,35 @@ async function profileEcho(argv: string[], dir: string): Promise<void> {
   await server.exited;
 }
 
+async function profileHandshake(argv: string[], dir: string): Promise<void> {
+  const [draft = 'rfc6455', impl = 'wscompat'] = argv;
+  const server = new Child('../net/server-main.ts', { impl }, {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const port = (await server.expect('ready', 30_000)).port as number;
+  const config: HandshakeConfig = {
+    port,
+    draft: draft as 'rfc6455',
+    concurrency: 32,
+    warmupMs: 500,
+    measureMs: 4000,
+  };
+  const client = new Child('../net/handshake-client.ts', config);
+  const fig = await client.expect('figure', 60_000);
+  console.log(`handshake ${impl} ${draft}:`, JSON.stringify(fig.figure));
+  await client.stop();
+  server.send({ type: 'exit' });
+  await server.exited;
+}
+
 async function main(): Promise<void> {
   const [what, ...rest] = process.argv.slice(2);
   const dir = mkdtempSync(join(tmpdir(), 'wscompat-prof-'));
   if (what === 'parser') await profileParser(rest, dir);
   else if (what === 'echo') await profileEcho(rest, dir);
-  else throw new Error('usage: tsx bench/profile.ts parser [draft kind size impl] | echo [size conns impl]');
+  else if (what === 'handshake') await profileHandshake(rest, dir);
+  else
+    throw new Error(
+      'usage: tsx bench/profile.ts parser [draft kind size impl] | echo [size conns impl] | handshake [draft impl]',
+    );
   const file = busiestProfile(dir);
   console.log(`profile: ${file}\nself time:`);
   for (const line of summarize(file, 20)) console.log(line);
