@@ -146,6 +146,22 @@ function hixie76(): Scenario[] {
     },
   });
   out.push(ourClient('hixie-76', ['Hello', 'é']));
+  out.push(ourClient('hixie-76', ['x'.repeat(1000)], 'our-client-long'));
+  out.push({
+    name: 'ruby-websocket-client-76-three',
+    server: 'driver',
+    meta: {
+      draft: 'hixie-76',
+      role: 'server',
+      source: `ruby websocket gem 1.2.9 client (version 76, scripts/record-ruby-client.rb) sending three messages, against the ${SERVER}`,
+      expectStatus: 101,
+      expectEvents: [text('1'), text('22'), text('ü'.repeat(70)), close(1005)],
+    },
+    run: async (port) => {
+      await rubyClient(`ws://127.0.0.1:${port}/three`, 76, [], ['1', '22', 'ü'.repeat(70)]);
+      return undefined;
+    },
+  });
   return out;
 }
 
@@ -232,16 +248,32 @@ function hixie75(): Scenario[] {
     },
   });
   out.push(ourClient('hixie-75', ['Hello', 'é']));
+  out.push(ourClient('hixie-75', ['x'.repeat(1000)], 'our-client-long'));
+  out.push({
+    name: 'ruby-websocket-client-75-three',
+    server: 'driver',
+    meta: {
+      draft: 'hixie-75',
+      role: 'server',
+      source: `ruby websocket gem 1.2.9 client (version 75, scripts/record-ruby-client.rb) sending three messages, against the ${SERVER}`,
+      expectStatus: 101,
+      expectEvents: [text('1'), text('22'), text('ü'.repeat(70))],
+    },
+    run: async (port) => {
+      await rubyClient(`ws://127.0.0.1:${port}/three`, 75, [], ['1', '22', 'ü'.repeat(70)]);
+      return undefined;
+    },
+  });
   return out;
 }
 
-function ourClient(draft: 'hixie-75' | 'hixie-76', messages: string[]): Scenario {
+function ourClient(draft: 'hixie-75' | 'hixie-76', messages: string[], name = 'our-client-echo'): Scenario {
   const sends = [
     ...messages.map((m) => ({ type: 'text' as const, data: Buffer.from(m) })),
     ...(draft === 'hixie-76' ? [{ type: 'close' as const }] : []),
   ];
   return {
-    name: 'our-client-echo',
+    name,
     server: 'driver',
     meta: {
       draft,

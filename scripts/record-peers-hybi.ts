@@ -128,6 +128,41 @@ function rawScenarios(d: HybiDraft): Scenario[] {
     ),
     ...(v === 13 ? rfcOnly(raw) : []),
     raw(
+      `spec-close-reason-v${v}`,
+      'RFC 6455 §5.5.1/§7.4: a masked close 1001 with the reason "going away"',
+      (p) => [request(d, p), frame(8, closeBody(1001, 'going away'), { mask: MASK })],
+      {
+        expectEvents: [close(1001, 'going away')],
+      },
+    ),
+    raw(
+      `spec-masked-pong-v${v}`,
+      'RFC 6455 §5.7 masked pong "8a 85 37 fa 21 3d 7f 9f 4d 51 58" (unsolicited), then close',
+      (p) => [request(d, p), frame(10, 'Hello', { mask: MASK }), bye],
+      {
+        expectEvents: [{ type: 'pong', data: Buffer.from('Hello') }, close(1000)],
+      },
+    ),
+    ...(v === 8
+      ? [
+          raw(
+            'bad-missing-key-v8',
+            'hybi-08 §4.2.1 (as RFC 6455): a v8 request without Sec-WebSocket-Key must be refused',
+            (p) => [
+              head([
+                'GET /chat HTTP/1.1',
+                `Host: 127.0.0.1:${p}`,
+                'Upgrade: websocket',
+                'Connection: Upgrade',
+                'Sec-WebSocket-Origin: http://example.com',
+                'Sec-WebSocket-Version: 8',
+              ]),
+            ],
+            { expectStatus: 400 },
+          ),
+        ]
+      : []),
+    raw(
       `bad-close-one-byte-v${v}`,
       'RFC 6455 §5.5.1: a close frame body of one byte',
       (p) => [request(d, p), frame(8, Buffer.from([3]), { mask: MASK })],
@@ -295,6 +330,39 @@ function realClients(d: HybiDraft): Scenario[] {
       return undefined;
     },
   });
+  out.push({
+    name: `ruby-websocket-client-v${v}-three`,
+    server,
+    meta: meta(
+      `ruby websocket gem 1.2.9 client (version ${v}, scripts/record-ruby-client.rb) sending three messages, against the ${serverName(d)}`,
+      {
+        expectEvents: [text('1'), text('22'), text('ü'.repeat(70)), close(1000)],
+      },
+    ),
+    run: async (port) => {
+      await rubyClient(`ws://127.0.0.1:${port}/three`, v, [], ['1', '22', 'ü'.repeat(70)]);
+      return undefined;
+    },
+  });
+  if (v === 13)
+    out.push({
+      name: 'ws-client-v13-large',
+      server,
+      meta: meta(
+        `npm ws ${WS_VERSION} client sending a 70000-byte text message (64-bit length) to the ${serverName(d)}`,
+        {
+          expectEvents: [text('z'.repeat(70000)), close(1000)],
+        },
+      ),
+      run: async (port) => {
+        await wsClient(`ws://127.0.0.1:${port}/large`, {
+          version: 13,
+          sends: ['z'.repeat(70000)],
+          close: [1000, ''],
+        });
+        return undefined;
+      },
+    });
   if (v === 13)
     out.push({
       name: 'chromium-permessage-deflate-offer',

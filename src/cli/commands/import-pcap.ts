@@ -1,0 +1,67 @@
+// `wscompat import-pcap`: turn a packet capture into fixtures, one per TCP connection (needs tshark).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { isDraftId } from '../../drafts.js';
+import { serializeFixture } from '../../replay/fixture-write.js';
+import { fixtureFromRecording } from '../../replay/from-recording.js';
+import { TsharkMissing, tcpStreams } from '../../replay/pcap.js';
+import { parseArgs, UsageFault } from '../args.js';
+
+const USAGE = `usage: wscompat import-pcap FILE.pcap[ng] --out DIR [--draft D] [--help]
+
+Extracts every TCP connection of a capture with tshark (Debian package tshark) and
+writes one fixture per WebSocket connection to DIR/<capture>-<stream>.trace: client
+and server segments as captured, draft sniffed from the request (or --draft), the
+server's status, and the events wscompat decodes from the client (review them).
+Connections that are not a WebSocket handshake are skipped with a message.
+
+  --out DIR    directory for the fixtures (created if missing)
+  --draft D    force the draft instead of sniffing it
+  --help       print this help
+
+exit status: 0 at least one fixture written; 2 none; 3 tshark is not installed; 1 usage error.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, {
+    out: { type: 'string' },
+    draft: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageFault('give exactly one capture FILE');
+  const out = flags.out;
+  if (typeof out !== 'string') throw new UsageFault('--out DIR is required');
+  const draft = flags.draft;
+  if (typeof draft === 'string' && !isDraftId(draft)) throw new UsageFault(`unknown draft ${draft}`);
+  let streams: Awaited<ReturnType<typeof tcpStreams>>;
+  try {
+    streams = await tcpStreams(file);
+  } catch (err) {
+    process.stderr.write(`wscompat import-pcap: ${(err as Error).message}\n`);
+    return err instanceof TsharkMissing ? 3 : 2;
+  }
+  await mkdir(out, { recursive: true });
+  const stem = basename(file).replace(/\.(pcapng|pcap|cap)$/, '');
+  let written = 0;
+  for (const [i, segments] of streams.entries()) {
+    const fixture = fixtureFromRecording(segments, {
+      source: `imported from the capture ${basename(file)} (TCP stream ${i}) by wscompat import-pcap`,
+      ...(typeof draft === 'string' && isDraftId(draft) ? { draft } : {}),
+    });
+    if (typeof fixture === 'string') {
+      process.stderr.write(`stream ${i}: skipped: ${fixture}\n`);
+      continue;
+    }
+    const target = join(out, `${stem}-${i}.trace`);
+    await writeFile(target, serializeFixture(fixture));
+    process.stderr.write(`stream ${i}: wrote ${target} (${fixture.draft})\n`);
+    written++;
+  }
+  process.stdout.write(`${written} fixture(s) written\n`);
+  return written > 0 ? 0 : 2;
+}
