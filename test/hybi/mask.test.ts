@@ -1,7 +1,7 @@
 // RFC 6455 §5.3 masking: the word-wise in-place XOR agrees with the byte-wise definition and is an involution.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskInPlace } from '../../src/family/hybi/mask.js';
+import { maskBuffer, maskInPlace } from '../../src/family/hybi/mask.js';
 
 function reference(bytes: Uint8Array, key: readonly number[]): Buffer {
   return Buffer.from(bytes.map((b, i) => b ^ key[i % 4]!));
@@ -46,5 +46,19 @@ describe('maskInPlace', () => {
     const payload = Buffer.from('7f9f4d5158', 'hex');
     maskInPlace(payload, 0, 5, 0x37, 0xfa, 0x21, 0x3d);
     expect(payload.toString()).toBe('Hello');
+  });
+
+  it('maskBuffer (native when bufferutil is installed) agrees with the definition and stays in bounds', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), keyArb, fc.nat({ max: 7 }), (bytes, key, shift) => {
+        const host = Buffer.alloc(shift + bytes.length + 2, 0xee);
+        host.set(bytes, shift);
+        maskBuffer(host.subarray(shift, shift + bytes.length), ...key);
+        expect(host.subarray(shift, shift + bytes.length).equals(reference(bytes, key))).toBe(true);
+        expect(host.subarray(0, shift).every((b) => b === 0xee)).toBe(true);
+        expect(host.subarray(shift + bytes.length).every((b) => b === 0xee)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

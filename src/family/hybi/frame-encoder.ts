@@ -1,5 +1,5 @@
 // Outbound hybi frames (RFC 6455 §5.2, §5.3): one allocation per frame, masked in place for clients.
-import { maskInPlace } from './mask.js';
+import { maskBuffer } from './mask.js';
 import { FIN, MASK_BIT } from './opcodes.js';
 
 /** Header bytes needed for a payload of `length` bytes. */
@@ -40,7 +40,7 @@ function writeHeader(buf: Buffer, opcode: number, length: number, mask: Uint8Arr
 
 function applyMask(buf: Buffer, start: number, mask: Uint8Array | undefined): void {
   if (mask !== undefined && start < buf.length)
-    maskInPlace(buf, start, buf.length, mask[0]!, mask[1]!, mask[2]!, mask[3]!);
+    maskBuffer(buf.subarray(start), mask[0]!, mask[1]!, mask[2]!, mask[3]!);
 }
 
 /** One unfragmented frame carrying `payload`. `mask` is the client's fresh key; servers pass undefined. */

@@ -1,6 +1,6 @@
 // Hybi frame parsing (RFC 6455 §5.2-§5.5): buffering across chunks, header rules, in-place unmasking.
 import type { FaultName } from '../../core/faults.js';
-import { maskInPlace } from './mask.js';
+import { maskBuffer } from './mask.js';
 import { MAX_CONTROL_PAYLOAD, MAX_HEADER, OP_BINARY, OP_PONG } from './opcodes.js';
 
 /** Where complete frames and header faults go. */
@@ -243,8 +243,9 @@ export class FrameReader {
 
   /** Unmask `buf[start..end)` in place, update the message state and hand the frame on. */
   private deliver(buf: Buffer, start: number, end: number): boolean {
+    const payload = buf.subarray(start, end);
     if (this.masked && end > start)
-      maskInPlace(buf, start, end, buf[start - 4]!, buf[start - 3]!, buf[start - 2]!, buf[start - 1]!);
+      maskBuffer(payload, buf[start - 4]!, buf[start - 3]!, buf[start - 2]!, buf[start - 1]!);
     const opcode = this.opcode;
     if (opcode < 0x8) {
       if (this.fin) {
@@ -255,7 +256,7 @@ export class FrameReader {
         this.messageBytes += end - start;
       }
     }
-    if (this.sink.frame(opcode, this.fin, buf.subarray(start, end))) return true;
+    if (this.sink.frame(opcode, this.fin, payload)) return true;
     this.stop();
     return false;
   }

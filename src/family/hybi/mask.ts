@@ -1,12 +1,40 @@
-// RFC 6455 §5.3 masking: out[i] = in[i] ^ key[i % 4], applied in place, a 32-bit word at a time.
+// RFC 6455 §5.3 masking: out[i] = in[i] ^ key[i % 4], in place; word-wise JS, or bufferutil's native loop if installed.
+import { createRequire } from 'node:module';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Below this many bytes a typed-array view costs more than it saves. */
 const WORD_THRESHOLD = 64;
+/** Below this many bytes a native call costs more than the JS loop (ws uses the same cut-off). */
+const NATIVE_THRESHOLD = 128;
+
+interface NativeMask {
+  unmask(buffer: Uint8Array, mask: Uint8Array): void;
+}
 
 /**
- * XOR `buf[start..end)` with the 4-byte key `k0 k1 k2 k3` in place. Masking is an involution:
+ * The optional native addon ws uses for the same job. Only its compiled form is taken: its own JS fallback is
+ * slower than ours. Without it (or in a bundle without `import.meta.url`) everything stays in JS.
+ */
+function loadNative(): NativeMask | undefined {
+  try {
+    const mod = createRequire(import.meta.url)('bufferutil') as Partial<NativeMask>;
+    const fn = mod.unmask;
+    return typeof fn === 'function' && /\[native code\]/.test(Function.prototype.toString.call(fn))
+      ? (mod as NativeMask)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const native = loadNative();
+
+/** True when the native unmask is in use (reported by benchmarks and tests). */
+export const NATIVE_MASK = native !== undefined;
+
+/**
+ * XOR `buf[start..end)` with the 4-byte key `k0 k1 k2 k3` in place, in JS. Masking is an involution:
  * applying it twice restores the input.
  */
 export function maskInPlace(
@@ -19,23 +47,26 @@ export function maskInPlace(
   k3: number,
 ): void {
   let i = start;
-  const n = end - start;
-  if (n >= WORD_THRESHOLD) {
+  if (end - start >= WORD_THRESHOLD) {
     // Bring the write position to a 4-byte boundary of the underlying memory, then XOR whole words.
     const lead = (4 - ((buf.byteOffset + start) & 3)) & 3;
-    const key = [k0, k1, k2, k3];
-    for (let j = 0; j < lead; j++) buf[i + j]! ^= key[j]!;
-    i += lead;
-    const a = key[lead & 3]!;
-    const b = key[(lead + 1) & 3]!;
-    const c = key[(lead + 2) & 3]!;
-    const d = key[(lead + 3) & 3]!;
-    const word = LITTLE_ENDIAN ? a | (b << 8) | (c << 16) | (d << 24) : (a << 24) | (b << 16) | (c << 8) | d;
-    const words = (end - i) >>> 2;
-    const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+    for (let j = 0; j < lead; j++) {
+      buf[i]! ^= k0;
+      i++;
+      const t = k0;
+      k0 = k1;
+      k1 = k2;
+      k2 = k3;
+      k3 = t;
+    }
+    // The key is now in phase with `i`: k0 masks buf[i].
+    const word = LITTLE_ENDIAN
+      ? k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)
+      : (k0 << 24) | (k1 << 16) | (k2 << 8) | k3;
+    const view = new Int32Array(buf.buffer, buf.byteOffset + i, (end - i) >>> 2);
+    const n = view.length;
     let w = 0;
-    const w8 = words & ~7;
-    for (; w < w8; w += 8) {
+    for (; w + 8 <= n; w += 8) {
       view[w]! ^= word;
       view[w + 1]! ^= word;
       view[w + 2]! ^= word;
@@ -45,16 +76,10 @@ export function maskInPlace(
       view[w + 6]! ^= word;
       view[w + 7]! ^= word;
     }
-    for (; w < words; w++) view[w]! ^= word;
-    i += words << 2;
-    // The tail starts on a key phase of `lead`: rotate the key to match.
-    k0 = a;
-    k1 = b;
-    k2 = c;
-    k3 = d;
+    for (; w < n; w++) view[w]! ^= word;
+    i += n << 2;
   }
-  const end4 = i + ((end - i) & ~3);
-  for (; i < end4; i += 4) {
+  for (; i + 4 <= end; i += 4) {
     buf[i]! ^= k0;
     buf[i + 1]! ^= k1;
     buf[i + 2]! ^= k2;
@@ -63,4 +88,18 @@ export function maskInPlace(
   if (i < end) buf[i++]! ^= k0;
   if (i < end) buf[i++]! ^= k1;
   if (i < end) buf[i]! ^= k2;
+}
+
+/** Reused key holder for native calls, so unmasking a frame allocates nothing. */
+const nativeKey = Buffer.alloc(4);
+
+/** XOR all of `payload` in place with the key `k0 k1 k2 k3`, natively for long payloads when available. */
+export function maskBuffer(payload: Buffer, k0: number, k1: number, k2: number, k3: number): void {
+  if (native !== undefined && payload.length >= NATIVE_THRESHOLD) {
+    nativeKey[0] = k0;
+    nativeKey[1] = k1;
+    nativeKey[2] = k2;
+    nativeKey[3] = k3;
+    native.unmask(payload, nativeKey);
+  } else maskInPlace(payload, 0, payload.length, k0, k1, k2, k3);
 }
