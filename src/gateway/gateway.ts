@@ -11,20 +11,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { createServer as createWsServer, type WsServer } from '../node/server.js';
-import { type Admission, capsOf, clientFacts, openUpstream } from './admission.js';
-import { Bridge } from './bridge.js';
-import { clientSide } from './client-side.js';
+import { type Admission, type ClientFacts, capsOf, clientFacts, openUpstream } from './admission.js';
+import type { Bridge } from './bridge.js';
 import type { LogRecord, RejectReason } from './log.js';
 import { GatewayMetrics } from './metrics.js';
 import { type GatewayOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import {
-  chooseTcpProtocol,
-  clientToTcp,
-  clientToUpstream,
-  tcpFraming,
-  tcpToClient,
-  upstreamToClient,
-} from './policy.js';
+import { startPairing } from './pairing.js';
+import { chooseTcpProtocol } from './policy.js';
 import type { Side } from './side.js';
 import { clientAddress } from './target.js';
 
@@ -175,22 +168,26 @@ export class Gateway extends EventEmitter {
     if (!this.o.originAllowed(facts.origin)) return refuse(403, 'origin not allowed', 'origin');
     if (this.bridges.size + this.pending >= this.o.maxConnections)
       return refuse(503, 'too many connections', 'max_connections');
+    // Counted from here until paired or gone, for maxConnections and for shutdown to wait on.
     this.pending++;
-    const abort = new AbortController();
-    const onGone = (): void => abort.abort();
-    socket.once('close', onGone);
-    let admission: Admission;
-    try {
-      admission = await openUpstream(this.o, req, facts, facts.draft, abort.signal);
-    } finally {
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
       this.pending--;
-      socket.off('close', onGone);
-    }
-    if (socket.destroyed) {
-      if (admission.ok) admission.upstream.terminate();
       this.emit('bridge-done');
-      return;
+    };
+    const abort = new AbortController();
+    socket.once('close', () => {
+      abort.abort();
+      release();
+    });
+    let admission = await openUpstream(this.o, req, facts, facts.draft, abort.signal);
+    if (admission.ok && (socket.destroyed || this.shuttingDown)) {
+      admission.upstream.terminate();
+      admission = { ok: false, status: 503, reason: 'gateway shutting down', label: 'shutting_down' };
     }
+    if (socket.destroyed) return;
     this.admissions.set(req, admission);
     if (!admission.ok) return this.ws.handleUpgrade(req, socket, head, () => {});
     const upstream = admission.upstream;
@@ -199,7 +196,8 @@ export class Gateway extends EventEmitter {
     socket.once('close', orphan);
     this.ws.handleUpgrade(req, socket, head, (conn) => {
       socket.off('close', orphan);
-      this.pair(conn, req, socket, upstream, facts.userAgent, facts.origin);
+      this.pair(conn, req, socket, upstream, facts);
+      release();
     });
   }
 
@@ -215,77 +213,21 @@ export class Gateway extends EventEmitter {
     req: IncomingMessage,
     socket: Socket,
     upstream: Side,
-    userAgent: string,
-    origin: string | undefined,
+    facts: ClientFacts,
   ): void {
-    const id = this.nextId++;
-    const remote = clientAddress(
-      req.headers['x-forwarded-for'] as string | undefined,
-      socket.remoteAddress ?? '',
-      this.o.trustProxy,
-    );
-    const started = Date.now();
-    const counts = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
-    const client = clientSide(conn, socket);
-    const tcp = this.o.upstream.kind === 'tcp';
-    const framing = tcpFraming(conn.caps, conn.protocol);
-    const { binaryToLegacy } = this.o;
-    this.metrics.opened(conn.draft);
-    this.log({
-      event: 'open',
-      time: now(),
-      id,
-      draft: conn.draft,
-      remote,
-      userAgent,
-      origin: origin ?? '',
-      path: req.url ?? '/',
-      protocol: conn.protocol,
-    });
-    const bridge = new Bridge(client, upstream, {
-      toUpstream: tcp
-        ? (data, isBinary) => {
-            const r = clientToTcp(data, isBinary, framing);
-            return r.ok
-              ? { kind: 'send', data: r.bytes }
-              : { kind: 'close', toSource: r.close, toTarget: { code: undefined, reason: '' } };
-          }
-        : clientToUpstream,
-      toClient: tcp
-        ? (data) => ({ kind: 'send', data: tcpToClient(data, framing) })
-        : (data, isBinary) => upstreamToClient(data, isBinary, conn.caps, binaryToLegacy),
-      highWaterMark: this.o.highWaterMark,
-      clientIdleTimeout: this.o.clientIdleTimeout,
-      upstreamIdleTimeout: this.o.upstreamIdleTimeout,
-      relayed: (from, bytes, isBinary, forward) => {
-        if (from === 'upstream' && !tcp && isBinary && !conn.caps.binary)
-          this.metrics.binaryToLegacy[binaryToLegacy]++;
-        if (forward.kind !== 'send') return;
-        if (from === 'client') {
-          counts.messagesIn++;
-          counts.bytesIn += bytes;
-          this.metrics.message('client_to_upstream', bytes);
-        } else {
-          counts.messagesOut++;
-          counts.bytesOut += bytes;
-          this.metrics.message('upstream_to_client', bytes);
-        }
-      },
-      done: (by, code, reason) => {
+    const bridge = startPairing({
+      options: this.o,
+      metrics: this.metrics,
+      log: (r) => this.log(r),
+      id: this.nextId++,
+      conn,
+      req,
+      socket,
+      upstream,
+      userAgent: facts.userAgent,
+      origin: facts.origin,
+      done: () => {
         this.bridges.delete(bridge);
-        this.metrics.closed(conn.draft);
-        this.log({
-          event: 'close',
-          time: now(),
-          id,
-          draft: conn.draft,
-          remote,
-          by,
-          code,
-          reason,
-          durationMs: Date.now() - started,
-          ...counts,
-        });
         this.emit('bridge-done');
       },
     });

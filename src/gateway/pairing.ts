@@ -1,0 +1,107 @@
+// One client paired with its upstream: the bridge wired to the policy for this upstream kind, plus the
+// open/close log records and the per-draft and per-direction counters.
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Connection } from '../connection/connection.js';
+import { Bridge, type BridgeOptions } from './bridge.js';
+import { clientSide } from './client-side.js';
+import type { LogRecord } from './log.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import { clientToTcp, clientToUpstream, tcpFraming, tcpToClient, upstreamToClient } from './policy.js';
+import type { Side } from './side.js';
+import { clientAddress } from './target.js';
+
+export interface PairingInit {
+  readonly options: ResolvedOptions;
+  readonly metrics: GatewayMetrics;
+  readonly log: (record: LogRecord) => void;
+  readonly id: number;
+  readonly conn: Connection;
+  readonly req: IncomingMessage;
+  readonly socket: Socket;
+  readonly upstream: Side;
+  readonly userAgent: string;
+  readonly origin: string | undefined;
+  readonly done: () => void;
+}
+
+/** The message policy for this client: websockify framing for tcp://, draft mapping for ws(s)://. */
+function policyFor(o: ResolvedOptions, conn: Connection): Pick<BridgeOptions, 'toUpstream' | 'toClient'> {
+  if (o.upstream.kind === 'tcp') {
+    const framing = tcpFraming(conn.caps, conn.protocol);
+    return {
+      toUpstream: (data, isBinary) => {
+        const r = clientToTcp(data, isBinary, framing);
+        return r.ok
+          ? { kind: 'send', data: r.bytes }
+          : { kind: 'close', toSource: r.close, toTarget: { code: undefined, reason: '' } };
+      },
+      toClient: (data) => ({ kind: 'send', data: tcpToClient(data, framing) }),
+    };
+  }
+  return {
+    toUpstream: clientToUpstream,
+    toClient: (data, isBinary) => upstreamToClient(data, isBinary, conn.caps, o.binaryToLegacy),
+  };
+}
+
+export function startPairing(p: PairingInit): Bridge {
+  const { options: o, metrics, conn } = p;
+  const remote = clientAddress(
+    p.req.headers['x-forwarded-for'] as string | undefined,
+    p.socket.remoteAddress ?? '',
+    o.trustProxy,
+  );
+  const started = Date.now();
+  const counts = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
+  const tcp = o.upstream.kind === 'tcp';
+  metrics.opened(conn.draft);
+  p.log({
+    event: 'open',
+    time: new Date().toISOString(),
+    id: p.id,
+    draft: conn.draft,
+    remote,
+    userAgent: p.userAgent,
+    origin: p.origin ?? '',
+    path: p.req.url ?? '/',
+    protocol: conn.protocol,
+  });
+  return new Bridge(clientSide(conn, p.socket), p.upstream, {
+    ...policyFor(o, conn),
+    highWaterMark: o.highWaterMark,
+    clientIdleTimeout: o.clientIdleTimeout,
+    upstreamIdleTimeout: o.upstreamIdleTimeout,
+    relayed: (from, bytes, isBinary, forward) => {
+      if (from === 'upstream' && !tcp && isBinary && !conn.caps.binary)
+        metrics.binaryToLegacy[o.binaryToLegacy]++;
+      if (forward.kind !== 'send') return;
+      if (from === 'client') {
+        counts.messagesIn++;
+        counts.bytesIn += bytes;
+        metrics.message('client_to_upstream', bytes);
+      } else {
+        counts.messagesOut++;
+        counts.bytesOut += bytes;
+        metrics.message('upstream_to_client', bytes);
+      }
+    },
+    done: (by, code, reason) => {
+      metrics.closed(conn.draft);
+      p.log({
+        event: 'close',
+        time: new Date().toISOString(),
+        id: p.id,
+        draft: conn.draft,
+        remote,
+        by,
+        code,
+        reason,
+        durationMs: Date.now() - started,
+        ...counts,
+      });
+      p.done();
+    },
+  });
+}
