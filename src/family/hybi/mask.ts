@@ -14,18 +14,24 @@ interface NativeMask {
 
 /**
  * The optional native addon ws uses for the same job. Only its compiled form is taken: its own JS fallback is
- * slower than ours. Without it (or in a bundle without `import.meta.url`) everything stays in JS.
+ * slower than ours. Without it everything stays in JS.
  */
 function loadNative(): NativeMask | undefined {
-  try {
-    const mod = createRequire(import.meta.url)('bufferutil') as Partial<NativeMask>;
-    const fn = mod.unmask;
-    return typeof fn === 'function' && /\[native code\]/.test(Function.prototype.toString.call(fn))
-      ? (mod as NativeMask)
-      : undefined;
-  } catch {
-    return undefined;
+  // ESM has import.meta.url; CJS bundles leave import.meta empty but have __filename.
+  const bases = [import.meta.url, typeof __filename === 'string' ? __filename : undefined];
+  for (const base of bases) {
+    try {
+      if (base === undefined) continue;
+      const mod = createRequire(base)('bufferutil') as Partial<NativeMask>;
+      const fn = mod.unmask;
+      if (typeof fn === 'function' && /\[native code\]/.test(Function.prototype.toString.call(fn)))
+        return mod as NativeMask;
+      return undefined;
+    } catch {
+      // Not resolvable from this base: try the next, else stay in JS.
+    }
   }
+  return undefined;
 }
 
 const native = loadNative();
