@@ -84,6 +84,7 @@ function runHandshake(
   const timer = setTimeout(() => fail(new HandshakeError('opening handshake timed out')), o.handshakeTimeout);
   const cleanup = (): void => {
     done = true;
+    socket.pause();
     clearTimeout(timer);
     socket.off('data', onData);
     socket.off('close', onClose);
@@ -114,7 +115,7 @@ function runHandshake(
       emitOpen: true,
     });
     // Frames the server sent right behind its handshake.
-    transport.inject(received.subarray(bodyEnd));
+    transport.start(received.subarray(bodyEnd), true);
   };
   conn[SET_ABORT](() => fail(new HandshakeError('aborted')));
   socket.on('error', (err) => fail(err));

@@ -51,6 +51,8 @@ export class PendingBytes {
   /** Stop listening and hand over every byte received. */
   release(): Buffer {
     this.socket.off('data', this.onData);
+    // Paused until the connection takes over, so no read slips past with nobody listening.
+    this.socket.pause();
     this.waiter = undefined;
     const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     this.chunks = [];

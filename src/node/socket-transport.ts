@@ -48,11 +48,20 @@ export class SocketTransport implements Transport {
     socket.on('error', () => {});
     socket.once('close', () => sink.close());
     if (socket.destroyed) queueMicrotask(() => sink.close());
-    else socket.resume();
   }
 
-  /** Feed bytes that arrived with or right after the handshake, as if read from the socket. */
-  inject(bytes: Buffer): void {
-    if (bytes.length > 0 && !this.socket.destroyed) this.sink?.data(bytes);
+  /**
+   * Feed the bytes that came with or right behind the handshake, then let the socket flow. The socket
+   * stays paused until then, so later reads cannot overtake them. `later` defers both by one turn of the
+   * event loop, so code that awaits the 'open' event still sees the first messages.
+   */
+  start(leftover: Buffer, later: boolean): void {
+    const go = (): void => {
+      if (this.socket.destroyed) return;
+      if (leftover.length > 0) this.sink?.data(leftover);
+      this.socket.resume();
+    };
+    if (later) setImmediate(go);
+    else go();
   }
 }

@@ -156,5 +156,5 @@ function open(
   host.opened(conn);
   done(conn, req);
   // After the user's 'connection' listener ran, so it sees frames pipelined behind the handshake.
-  transport.inject(leftover);
+  transport.start(leftover, false);
 }
