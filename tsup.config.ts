@@ -7,6 +7,8 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     clean: true,
+    // import.meta.url in CJS output (mask.ts resolves the optional bufferutil from it).
+    shims: true,
     target: 'node20',
   },
   {

@@ -13,10 +13,13 @@ interface NativeMask {
 }
 
 /**
- * The optional native addon ws uses for the same job. Only its compiled form is taken: its own JS fallback is
+ * The optional native addon ws uses for the same job: never a dependency of wscompat, used only when the
+ * application installed it and WSCOMPAT_NO_BUFFERUTIL is unset. Only its compiled form is taken: its own JS fallback is
  * slower than ours. Without it everything stays in JS.
  */
 function loadNative(): NativeMask | undefined {
+  // Opt-out for measuring and running the pure-JS path (the same switch ws offers as WS_NO_BUFFER_UTIL).
+  if (process.env.WSCOMPAT_NO_BUFFERUTIL) return undefined;
   // ESM has import.meta.url; CJS bundles leave import.meta empty but have __filename.
   const bases = [import.meta.url, typeof __filename === 'string' ? __filename : undefined];
   for (const base of bases) {
