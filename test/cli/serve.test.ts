@@ -1,0 +1,133 @@
+// `wscompat serve` end to end: spawned CLI (listening line, echo per draft, demo page, SIGTERM) and flag parsing.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UsageFault } from '../../src/cli/args.js';
+import { parseServeArgs, run } from '../../src/cli/commands/serve.js';
+import type { DraftId } from '../../src/core/types.js';
+import { connect } from '../../src/node/client.js';
+import { once } from '../node/helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Spawns the CLI and resolves with the ws:// URL it prints. */
+function spawnServe(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += String(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += String(d);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 20_000);
+    const check = (): void => {
+      const m = /listening on (ws:\/\/\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      resolve({ child, url: m[1]!, output: () => out });
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', () => reject(new Error(`exited early: ${out}`)));
+  });
+}
+
+async function echo(url: string, draft: DraftId, data: string | Buffer): Promise<[string, boolean]> {
+  const conn = connect(url, { draft });
+  await once(conn, 'open');
+  const reply = once<[Buffer, boolean]>(conn, 'message');
+  conn.send(data);
+  const [got, isBinary] = await reply;
+  conn.close();
+  await once(conn, 'close');
+  return [isBinary ? got.toString('hex') : String(got), isBinary];
+}
+
+describe('wscompat serve (spawned)', () => {
+  it('prints its URL, echoes every draft at any path, serves the demo page, exits 0 on SIGTERM', {
+    timeout: 40_000,
+  }, async () => {
+    const { child, url, output } = await spawnServe(['--port', '0', '--max-payload', '1000']);
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
+    for (const draft of ['rfc6455', 'hybi-10', 'hybi-07', 'hixie-76', 'hixie-75'] as const)
+      expect(await echo(`${url}any/path?x=1`, draft, `hi ${draft}`)).toEqual([`hi ${draft}`, false]);
+    expect(await echo(url, 'rfc6455', Buffer.from([1, 2]))).toEqual(['0102', true]);
+    // --max-payload applies: a larger message fails the connection with 1009.
+    const big = connect(url);
+    await once(big, 'open');
+    const closed = once<[number]>(big, 'close');
+    big.send('x'.repeat(2000));
+    expect((await closed)[0]).toBe(1009);
+    const page = await fetch(url.replace(/^ws/, 'http'));
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/new WebSocket\(/);
+    expect((await fetch(`${url.replace(/^ws/, 'http')}nope`)).status).toBe(404);
+    const exited = once<[number | null]>(child, 'exit', 15_000);
+    child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+    expect(output()).toMatch(/closing/);
+  });
+
+  it('--drafts limits what is accepted', { timeout: 40_000 }, async () => {
+    const { url } = await spawnServe(['--port', '0', '--drafts', 'hixie-76,rfc6455']);
+    expect(await echo(url, 'hixie-76', 'old')).toEqual(['old', false]);
+    const refused = connect(url, { draft: 'hybi-07' });
+    const [err] = await once<[{ status?: number }]>(refused, 'error');
+    expect(err.status).toBe(426);
+  });
+});
+
+describe('serve flags', () => {
+  it('parses defaults and values', () => {
+    expect(parseServeArgs([])).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      drafts: ['rfc6455', 'hybi-10', 'hybi-07', 'hixie-76', 'hixie-75'],
+      maxPayload: undefined,
+    });
+    expect(
+      parseServeArgs(['--port=0', '--host', '::1', '--drafts', 'hixie-75', '--max-payload', '10']),
+    ).toEqual({
+      port: 0,
+      host: '::1',
+      drafts: ['hixie-75'],
+      maxPayload: 10,
+    });
+    expect(parseServeArgs(['--help'])).toBe('help');
+  });
+
+  it.each([
+    [['--port', '70000']],
+    [['--drafts', 'hybi-13']],
+    [['--max-payload', '0']],
+    [['--bogus']],
+    [['extra']],
+  ])('%o is a usage error', (argv) => {
+    expect(() => parseServeArgs(argv)).toThrowError(UsageFault);
+  });
+
+  it('--help prints usage and returns 0', async () => {
+    const write = process.stdout.write.bind(process.stdout);
+    let printed = '';
+    process.stdout.write = ((chunk: string) => {
+      printed += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      expect(await run(['--help'])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(printed).toMatch(/--max-payload/);
+  });
+});
