@@ -87,7 +87,12 @@ export class WsServer extends EventEmitter {
 
   private listen(): HttpServer | HttpsServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => this.plainHttp(req, res);
-    const timeouts = { headersTimeout: this.options.handshakeTimeout, requestTimeout: 0 };
+    // A request head that never completes is Node's to time out: check often enough to honour the option.
+    const timeouts = {
+      headersTimeout: this.options.handshakeTimeout,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.min(this.options.handshakeTimeout, 1000),
+    };
     const server = this.options.tls
       ? createHttpsServer({ ...this.options.tls, ...timeouts }, handler)
       : createHttpServer(timeouts, handler);

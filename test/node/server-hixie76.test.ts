@@ -57,7 +57,7 @@ async function expectEcho(client: RawClient, offset: number): Promise<void> {
   expect([...all.subarray(offset)]).toEqual([0x00, 0x68, 0x69, 0xff]);
 }
 
-describe('hixie-76 key3', () => {
+describe('hixie-76 key3 and handshake timing', () => {
   it('arrives with the head', async () => {
     const { request } = hixie76Request(1);
     const client = new RawClient(port);
@@ -120,5 +120,17 @@ describe('hixie-76 key3', () => {
     clients.push(other);
     other.write(request.bytes);
     await expectEcho(other, await expectAccepted(other, request));
+  });
+
+  it('a request head that never completes is dropped after about handshakeTimeout', async () => {
+    const client = new RawClient(port);
+    clients.push(client);
+    const started = Date.now();
+    client.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: WebSocket\r\n');
+    await client.closed;
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(2000);
+    expect(opened).toHaveLength(0);
   });
 });
