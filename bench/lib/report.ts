@@ -1,12 +1,15 @@
 // The benchmark's results model: figures per implementation, wscompat's ratio to each peer, table and JSON.
 import { cpus, loadavg, totalmem } from 'node:os';
 
-export const IMPLS = ['wscompat', 'ws', 'ws-nobu', 'driver', 'net'] as const;
+export const IMPLS = ['wscompat', 'wscompat-js', 'ws', 'ws-nobu', 'driver', 'net'] as const;
 export type Impl = (typeof IMPLS)[number];
-export const PEERS = IMPLS.filter((i) => i !== 'wscompat');
+/** wscompat with WSCOMPAT_NO_BUFFERUTIL=1: the figure the "no native runtime dependency" targets are judged on. */
+const OWN: readonly Impl[] = ['wscompat', 'wscompat-js'];
+export const PEERS = IMPLS.filter((i) => !OWN.includes(i));
 
 export const IMPL_LABEL: Record<Impl, string> = {
   wscompat: 'wscompat',
+  'wscompat-js': 'wscompat (no bufferutil)',
   ws: 'ws+bufferutil',
   'ws-nobu': 'ws (no bufferutil)',
   driver: 'websocket-driver',
@@ -24,6 +27,20 @@ export interface Figure {
   readonly errors: Partial<Record<Impl, string>>;
   /** wscompat / peer, for every peer measured in this run (for `lower` metrics below 1 is better). */
   readonly ratios: Partial<Record<Impl, number>>;
+  /** The same for wscompat-js, when it was measured. */
+  readonly ratiosJs: Partial<Record<Impl, number>>;
+}
+
+function ratiosOf(
+  own: number | undefined,
+  values: Partial<Record<Impl, number>>,
+): Partial<Record<Impl, number>> {
+  const ratios: Partial<Record<Impl, number>> = {};
+  for (const peer of PEERS) {
+    const v = values[peer];
+    if (own !== undefined && v !== undefined && v > 0) ratios[peer] = own / v;
+  }
+  return ratios;
 }
 
 export class Results {
@@ -38,13 +55,9 @@ export class Results {
     values: Partial<Record<Impl, number>>,
     errors: Partial<Record<Impl, string>> = {},
   ): void {
-    const ratios: Partial<Record<Impl, number>> = {};
-    const own = values.wscompat;
-    for (const peer of PEERS) {
-      const v = values[peer];
-      if (own !== undefined && v !== undefined && v > 0) ratios[peer] = own / v;
-    }
-    this.figures.push({ suite, case: caseName, metric, unit, better, values, errors, ratios });
+    const ratios = ratiosOf(values.wscompat, values);
+    const ratiosJs = ratiosOf(values['wscompat-js'], values);
+    this.figures.push({ suite, case: caseName, metric, unit, better, values, errors, ratios, ratiosJs });
   }
 
   get errorCount(): number {
@@ -78,13 +91,21 @@ export function formatTables(results: Results): string {
     const impls = IMPLS.filter((i) =>
       figs.some((f) => f.values[i] !== undefined || f.errors[i] !== undefined),
     );
-    const peers = impls.filter((i) => i !== 'wscompat' && figs.some((f) => f.ratios[i] !== undefined));
-    const header = ['case', 'metric', ...impls, ...peers.map((p) => `x ${p}`)];
+    const peers = impls.filter((i) => !OWN.includes(i) && figs.some((f) => f.ratios[i] !== undefined));
+    const jsPeers = peers.filter((p) => p === 'ws' && figs.some((f) => f.ratiosJs[p] !== undefined));
+    const header = [
+      'case',
+      'metric',
+      ...impls,
+      ...peers.map((p) => `x ${p}`),
+      ...jsPeers.map((p) => `js x ${p}`),
+    ];
     const rows = figs.map((f) => [
       f.case,
       `${f.metric} (${f.unit})`,
       ...impls.map((i) => (f.errors[i] !== undefined ? 'ERR' : num(f.values[i]))),
       ...peers.map((p) => (f.ratios[p] === undefined ? '-' : `${f.ratios[p].toFixed(2)}x`)),
+      ...jsPeers.map((p) => (f.ratiosJs[p] === undefined ? '-' : `${f.ratiosJs[p].toFixed(2)}x`)),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     out.push(`\n== ${suite} ==`, pad(header, widths), ...rows.map((r) => pad(r, widths)));

@@ -11,11 +11,13 @@ export interface ParserSuiteOptions {
 
 const SIZES = [16, 1024, 64 * 1024, 1024 * 1024];
 
-function casesFor(impl: ParserImpl): ParserCase[] {
+type SuiteImpl = ParserImpl | 'wscompat-js';
+
+function casesFor(impl: SuiteImpl): ParserCase[] {
   const cases: ParserCase[] = [];
   for (const kind of ['text', 'binary'] as const)
     for (const size of SIZES) cases.push({ draft: 'rfc6455', kind, size });
-  if (impl === 'wscompat' || impl === 'driver')
+  if (impl === 'wscompat' || impl === 'wscompat-js' || impl === 'driver')
     for (const size of SIZES) cases.push({ draft: 'hixie-76', kind: 'text', size });
   return cases;
 }
@@ -29,18 +31,25 @@ type Collected = Map<
   { values: Partial<Record<Impl, number>>; errors: Partial<Record<Impl, string>> }
 >;
 
-async function runImpl(impl: ParserImpl, opts: ParserSuiteOptions, into: Collected): Promise<void> {
+async function runImpl(impl: SuiteImpl, opts: ParserSuiteOptions, into: Collected): Promise<void> {
   const cases = casesFor(impl);
+  const base: ParserImpl = impl === 'ws-nobu' ? 'ws' : impl === 'wscompat-js' ? 'wscompat' : impl;
   const config: ParserWorkerConfig = {
-    impl,
+    impl: base,
     cases,
     warmupMs: opts.quick ? 100 : 500,
     measureMs: opts.quick ? 300 : 2000,
     streamBytes: 4 * 1024 * 1024,
   };
   // ws reads WS_NO_BUFFER_UTIL once, at load: the variant without the native addon needs its own process.
-  const env: Record<string, string> = impl === 'ws-nobu' ? { WS_NO_BUFFER_UTIL: '1' } : {};
-  const child = new Child('../parser/worker.ts', { ...config, impl: impl === 'ws-nobu' ? 'ws' : impl }, env);
+  // wscompat's optional native unmask is switched off the same way (WSCOMPAT_NO_BUFFERUTIL).
+  const env: Record<string, string> =
+    impl === 'ws-nobu'
+      ? { WS_NO_BUFFER_UTIL: '1' }
+      : impl === 'wscompat-js'
+        ? { WSCOMPAT_NO_BUFFERUTIL: '1' }
+        : {};
+  const child = new Child('../parser/worker.ts', config, env);
   const record = (c: ParserCase, key: 'values' | 'errors', value: number | string): void => {
     const name = caseName(c);
     const entry = into.get(name) ?? { values: {}, errors: {} };
@@ -70,7 +79,8 @@ async function runImpl(impl: ParserImpl, opts: ParserSuiteOptions, into: Collect
 
 export async function parserSuite(results: Results, opts: ParserSuiteOptions): Promise<void> {
   const collected: Collected = new Map();
-  for (const impl of ['wscompat', 'ws', 'ws-nobu', 'driver'] as const) await runImpl(impl, opts, collected);
+  for (const impl of ['wscompat', 'wscompat-js', 'ws', 'ws-nobu', 'driver'] as const)
+    await runImpl(impl, opts, collected);
   for (const [name, { values, errors }] of collected) {
     const suite = name.startsWith('hixie')
       ? 'parser hixie-76 (server, text)'
