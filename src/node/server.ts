@@ -130,6 +130,11 @@ export class WsServer extends EventEmitter {
       editHeaders: (lines, req) => this.emit('headers', lines, req),
       rejected: (status, reason, req) => this.emit('rejected', status, reason, req),
       opened: (conn) => {
+        // A handshake that was under way when close() began: tell that client the server is going away.
+        if (this.closing) {
+          queueMicrotask(() => conn.close(1001));
+          return;
+        }
         this.clients.add(conn);
         conn.once('close', () => this.clients.delete(conn));
       },
