@@ -1,15 +1,16 @@
 // One WebSocket, whatever the draft: readyState, events and close reporting over a Codec and a Transport
 // (RFC 6455 §7 closing, §7.1.5-§7.1.7 close codes and failing; hixie-76 §4.2 FF 00; hixie-75: TCP close).
-import { asBuffer } from '../core/bytes.js';
 import { ProtocolFault, UsageError } from '../core/faults.js';
 import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
 import { validateCloseArgs } from './close-args.js';
 import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from './internal.js';
+import { type SendData, toPayload } from './payload.js';
 import type { Transport, TransportSink } from './transport.js';
 
+export type { SendData } from './payload.js';
+
 export type ReadyState = 0 | 1 | 2 | 3;
-export type SendData = string | Uint8Array | ArrayBuffer;
 export type SendCallback = (err?: Error | null) => void;
 
 /** Fixed at creation: what is known before the handshake ends. */
@@ -38,13 +39,6 @@ const CLOSING = 2;
 const CLOSED = 3;
 /** RFC 6455 §5.5: control frame payloads are at most 125 bytes. */
 const MAX_CONTROL_PAYLOAD = 125;
-
-function toPayload(data: SendData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data);
-  if (ArrayBuffer.isView(data)) return asBuffer(data);
-  throw new TypeError('data must be a string, Buffer, Uint8Array or ArrayBuffer');
-}
 
 export class Connection extends BrowserStyleEmitter {
   static readonly CONNECTING = CONNECTING;
