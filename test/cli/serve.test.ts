@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageFault } from '../../src/cli/args.js';
-import { parseServeArgs, run } from '../../src/cli/commands/serve.js';
+import { parseServeArgs, run, startServe } from '../../src/cli/commands/serve.js';
 import type { DraftId } from '../../src/core/types.js';
 import { connect } from '../../src/node/client.js';
 import { once } from '../node/helpers.js';
@@ -87,6 +87,35 @@ describe('wscompat serve (spawned)', () => {
   });
 });
 
+describe('wscompat serve subprotocols (in-process)', () => {
+  it('agrees to the first offer by default, and only to listed ones with --protocols', async () => {
+    const open = async (argv: string[], offer: string[]): Promise<[string, () => Promise<void>]> => {
+      const settings = parseServeArgs(['--port', '0', ...argv]);
+      if (settings === 'help') throw new Error('unexpected help');
+      const { server, url } = await startServe(settings);
+      const conn = connect(url, { protocols: offer });
+      await once(conn, 'open');
+      return [
+        conn.protocol,
+        () =>
+          new Promise<void>((done) => {
+            conn.terminate();
+            server.close(() => done());
+          }),
+      ];
+    };
+    const [first, stop1] = await open([], ['chat', 'superchat']);
+    expect(first).toBe('chat');
+    await stop1();
+    const [listed, stop2] = await open(['--protocols', 'superchat'], ['chat', 'superchat']);
+    expect(listed).toBe('superchat');
+    await stop2();
+    const [none, stop3] = await open(['--protocols', 'mqtt'], ['chat']);
+    expect(none).toBe('');
+    await stop3();
+  });
+});
+
 describe('serve flags', () => {
   it('parses defaults and values', () => {
     expect(parseServeArgs([])).toEqual({
@@ -94,6 +123,7 @@ describe('serve flags', () => {
       host: '127.0.0.1',
       drafts: ['rfc6455', 'hybi-10', 'hybi-07', 'hixie-76', 'hixie-75'],
       maxPayload: undefined,
+      protocols: undefined,
     });
     expect(
       parseServeArgs(['--port=0', '--host', '::1', '--drafts', 'hixie-75', '--max-payload', '10']),
@@ -102,6 +132,10 @@ describe('serve flags', () => {
       host: '::1',
       drafts: ['hixie-75'],
       maxPayload: 10,
+      protocols: undefined,
+    });
+    expect(parseServeArgs(['--protocols', 'chat, superchat'])).toMatchObject({
+      protocols: ['chat', 'superchat'],
     });
     expect(parseServeArgs(['--help'])).toBe('help');
   });

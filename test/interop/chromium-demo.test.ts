@@ -29,6 +29,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         host: '127.0.0.1',
         drafts: ['rfc6455'],
         maxPayload: undefined,
+        protocols: undefined,
       });
       const conns: Connection[] = [];
       server.on('connection', (conn: Connection) => conns.push(conn));

@@ -18,6 +18,8 @@ options:
   --host H           address to bind (default 127.0.0.1)
   --drafts LIST      comma-separated drafts to accept (default: ${ALL_DRAFTS.join(',')})
   --max-payload N    largest message accepted, in bytes (default 104857600)
+  --protocols LIST   comma-separated subprotocols to agree to, in the client's order of preference
+                     (default: agree to the client's first offer, as an echo serves any protocol)
   --help             show this help
 `;
 
@@ -26,6 +28,7 @@ const SPEC = {
   host: { type: 'string' },
   drafts: { type: 'string' },
   'max-payload': { type: 'string' },
+  protocols: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -34,16 +37,22 @@ export interface ServeSettings {
   readonly host: string;
   readonly drafts: readonly DraftId[];
   readonly maxPayload: number | undefined;
+  /** Subprotocols agreed to; undefined: the client's first offer. */
+  readonly protocols: readonly string[] | undefined;
+}
+
+function listFlag(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' {
   const { flags, positionals } = parseArgs(argv, SPEC);
   if (flags.help) return 'help';
   if (positionals.length > 0) throw new UsageFault(`unexpected argument ${positionals[0]}`);
-  const drafts = ((flags.drafts as string | undefined) ?? ALL_DRAFTS.join(','))
-    .split(',')
-    .map((d) => d.trim())
-    .filter((d) => d !== '');
+  const drafts = listFlag((flags.drafts as string | undefined) ?? ALL_DRAFTS.join(',')) ?? [];
   for (const d of drafts)
     if (!isDraftId(d)) throw new UsageFault(`unknown draft '${d}' (known: ${ALL_DRAFTS.join(', ')})`);
   if (drafts.length === 0) throw new UsageFault('--drafts needs at least one draft');
@@ -55,6 +64,7 @@ export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' 
     host: (flags.host as string | undefined) ?? '127.0.0.1',
     drafts: drafts as DraftId[],
     maxPayload: rawMax === undefined ? undefined : Number(rawMax),
+    protocols: listFlag(flags.protocols as string | undefined),
   };
 }
 
@@ -92,6 +102,10 @@ export function startServe(settings: ServeSettings): Promise<{ server: WsServer;
         host: settings.host,
         drafts: settings.drafts,
         httpHandler,
+        handleProtocols: (offered: readonly string[]) => {
+          const agreed = settings.protocols;
+          return agreed === undefined ? offered[0] : offered.find((p) => agreed.includes(p));
+        },
         ...(settings.maxPayload === undefined ? {} : { maxPayload: settings.maxPayload }),
       },
       echo,
