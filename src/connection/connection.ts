@@ -4,6 +4,7 @@ import { ProtocolFault, UsageError } from '../core/faults.js';
 import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
 import { validateCloseArgs } from './close-args.js';
+import { closeOutcome } from './close-outcome.js';
 import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from './internal.js';
 import { type SendData, toPayload } from './payload.js';
 import type { Transport, TransportSink } from './transport.js';
@@ -68,6 +69,7 @@ export class Connection extends BrowserStyleEmitter {
   private endSent = false;
   private peerEndSeen = false;
   private terminated = false;
+  private paused = false;
 
   constructor(init: ConnectionInit) {
     super();
@@ -80,6 +82,28 @@ export class Connection extends BrowserStyleEmitter {
 
   get readyState(): ReadyState {
     return this.state;
+  }
+
+  /** True between pause() and resume(). */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Stop reading from the peer (as ws 8): events already decoded are still emitted, later bytes stay in
+   * the OS, so TCP flow control reaches a peer that keeps sending. A no-op while CONNECTING or CLOSED.
+   */
+  pause(): void {
+    if (this.state === CONNECTING || this.state === CLOSED) return;
+    this.paused = true;
+    this.transport?.pause();
+  }
+
+  /** Read from the peer again after pause(). A no-op while CONNECTING or CLOSED. */
+  resume(): void {
+    if (this.state === CONNECTING || this.state === CLOSED) return;
+    this.paused = false;
+    this.transport?.resume();
   }
 
   /** Bytes accepted by send() and not yet handed to the OS. */
@@ -284,20 +308,14 @@ export class Connection extends BrowserStyleEmitter {
     if (this.state === CLOSED) return;
     this.state = CLOSED;
     this.cancelCloseTimer?.();
-    const { code, reason, wasClean } = this.closeOutcome();
+    const { code, reason, wasClean } = closeOutcome({
+      caps: this.caps,
+      fault: this.fault,
+      peerClose: this.peerClose,
+      terminated: this.terminated,
+      peerEndSeen: this.peerEndSeen,
+    });
     this.emit('close', code, reason, wasClean);
-  }
-
-  /** What the close event reports (architecture.md "Close reporting"). */
-  private closeOutcome(): { code: number; reason: string; wasClean: boolean } {
-    // Hixie has no close codes: a fault there can only drop TCP, which is 1006 (abnormal closure).
-    if (this.fault)
-      return { code: this.caps.closeCodes ? this.fault.closeCode : 1006, reason: '', wasClean: false };
-    if (this.peerClose && !this.terminated) return { ...this.peerClose, wasClean: true };
-    // Hixie-75: an orderly TCP close between frames is the close; there is no code (1005, RFC 6455 §7.1.5).
-    if (!this.caps.closingHandshake && !this.terminated && this.peerEndSeen)
-      return { code: 1005, reason: '', wasClean: true };
-    return { code: 1006, reason: '', wasClean: false };
   }
 
   private emitError(err: Error): void {

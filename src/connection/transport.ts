@@ -25,6 +25,13 @@ export interface Transport {
   destroy(): void;
   /** Bytes queued and not yet handed to the OS. */
   readonly writableLength: number;
+  /**
+   * Stop reading from the peer: bytes already read may still be delivered, later ones wait in the OS,
+   * so a peer that keeps writing meets TCP flow control. Idempotent.
+   */
+  pause(): void;
+  /** Read again after `pause`. Idempotent. */
+  resume(): void;
   /** Run `fn` after `ms`; returns a function that cancels it. */
   setTimer(ms: number, fn: () => void): () => void;
   /** Start delivering events to `sink` (called once, when the connection opens). */

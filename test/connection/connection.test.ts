@@ -3,32 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/connection/connection.js';
 import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from '../../src/connection/internal.js';
 import { ProtocolFault, UsageError } from '../../src/core/faults.js';
-import { seededRng } from '../../src/core/rng.js';
-import type { CodecEvent, DraftId, Role } from '../../src/core/types.js';
 import { getDraft } from '../../src/drafts.js';
 import { FakeTransport } from './fake-transport.js';
-
-const OPTS = { maxPayload: 1 << 20, rng: seededRng(7) };
-
-function setup(draftId: DraftId, role: Role = 'server', emitOpen = false) {
-  const draft = getDraft(draftId);
-  const conn = new Connection({ draft: draftId, caps: draft.caps, role, url: '/t', closeTimeout: 5000 });
-  const transport = new FakeTransport();
-  const peer = draft.createCodec(role === 'server' ? 'client' : 'server', OPTS);
-  const log: unknown[][] = [];
-  for (const name of ['open', 'message', 'ping', 'pong', 'close', 'error', 'drain'])
-    conn.on(name, (...args: unknown[]) => log.push([name, ...args]));
-  conn[OPEN]({ transport, codec: draft.createCodec(role, OPTS), protocol: 'p', extensions: '', emitOpen });
-  /** What the peer decodes from everything we wrote since the last call. */
-  let seen = 0;
-  const peerReads = (): CodecEvent[] => {
-    const out = transport.output();
-    const events = peer.push(Buffer.from(out.subarray(seen)));
-    seen = out.length;
-    return events;
-  };
-  return { conn, transport, peer, log, peerReads };
-}
+import { OPTS, setup } from './setup.js';
 
 const names = (log: unknown[][]) => log.map((e) => e[0]);
 

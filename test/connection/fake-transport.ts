@@ -9,6 +9,9 @@ export class FakeTransport implements Transport {
   /** write() returns false once this many bytes are queued. */
   highWater = Number.POSITIVE_INFINITY;
   readonly timers: { ms: number; fn: () => void; cancelled: boolean }[] = [];
+  /** Set by pause(); the peer's bytes then wait in `held`, as they would in the OS. */
+  paused = false;
+  readonly held: Buffer[] = [];
   private sink: TransportSink | undefined;
 
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {
@@ -24,6 +27,13 @@ export class FakeTransport implements Transport {
     if (this.destroyed) return;
     this.destroyed = true;
     this.sink?.close(new Error('destroyed'));
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    while (!this.paused && this.held.length > 0) this.sink?.data(this.held.shift()!);
   }
   setTimer(ms: number, fn: () => void): () => void {
     const timer = { ms, fn, cancelled: false };
@@ -41,7 +51,8 @@ export class FakeTransport implements Transport {
     return Buffer.concat(this.written);
   }
   peerSends(bytes: Uint8Array): void {
-    this.sink?.data(Buffer.from(bytes));
+    if (this.paused) this.held.push(Buffer.from(bytes));
+    else this.sink?.data(Buffer.from(bytes));
   }
   peerEnds(): void {
     this.sink?.end();
