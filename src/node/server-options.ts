@@ -2,7 +2,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
-import { ALL_DRAFTS, type DraftId } from '../core/types.js';
+import { ALL_DRAFTS, type Caps, type DraftId } from '../core/types.js';
 import { isDraftId } from '../drafts.js';
 import {
   checkOptions,
@@ -16,11 +16,24 @@ import {
   type OptionCheck,
 } from './options-check.js';
 
+/** What verifyClient sees: a request the server will accept unless verifyClient refuses it. */
 export interface VerifyClientInfo {
   readonly req: IncomingMessage;
+  /** `Origin`, or hybi-07/08 `Sec-WebSocket-Origin`. */
   readonly origin: string | undefined;
   readonly draft: DraftId;
+  /** The draft's capabilities (binary, ping, close codes, ...). */
+  readonly caps: Caps;
   readonly secure: boolean;
+  /** The subprotocols the client offered, in its order (hixie offers at most one). */
+  readonly protocols: readonly string[];
+  /**
+   * Aborted when this handshake ends without an open connection, whenever that happens (client gone,
+   * handshakeTimeout, a refusal by verifyClient itself or by a later step such as handleProtocols):
+   * release here anything verifyClient set up for the connection. `signal.reason.code` says why:
+   * 'client-gone', 'timeout' or 'refused'. Never aborted once the connection opens.
+   */
+  readonly signal: AbortSignal;
 }
 export type VerifyClientResult = boolean | { readonly status: number; readonly reason?: string };
 
@@ -32,7 +45,11 @@ export interface ServerOptions {
   readonly tls?: TlsOptions & SecureContextOptions;
   readonly path?: string;
   readonly drafts?: readonly DraftId[];
-  readonly handleProtocols?: (offered: string[], req: IncomingMessage) => string | undefined;
+  /** Runs after verifyClient accepted; may return a Promise (covered by handshakeTimeout). */
+  readonly handleProtocols?: (
+    offered: string[],
+    req: IncomingMessage,
+  ) => string | undefined | Promise<string | undefined>;
   readonly verifyClient?: (info: VerifyClientInfo) => VerifyClientResult | Promise<VerifyClientResult>;
   readonly maxPayload?: number;
   readonly handshakeTimeout?: number;

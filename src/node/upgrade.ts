@@ -1,10 +1,9 @@
-// The server side of one opening handshake on a Node socket: negotiate, verify, write the 101 at once,
-// collect the hixie-76 body (key3, drafts.md §2 "The 8-byte body through proxies"), then open.
+// The server side of one opening handshake on a Node socket: negotiate, run the hooks, write the 101 at
+// once, collect the hixie-76 body (key3, drafts.md §2 "The 8-byte body through proxies"), then open.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Connection } from '../connection/connection.js';
 import { OPEN } from '../connection/internal.js';
-import { headerValue } from '../core/headers.js';
 import { serializeRejection } from '../core/http-head.js';
 import { cryptoRng } from '../core/rng.js';
 import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
@@ -12,8 +11,9 @@ import { getDraft } from '../drafts.js';
 import { negotiate } from '../sniff/negotiate.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
-import type { ResolvedServerOptions, VerifyClientResult } from './server-options.js';
+import type { ResolvedServerOptions } from './server-options.js';
 import { SocketTransport } from './socket-transport.js';
+import { chooseProtocol, HandshakeAttempt, verify } from './upgrade-hooks.js';
 
 type Accepted = Extract<AcceptResult, { ok: true }>;
 
@@ -33,35 +33,14 @@ function reject(
   host: UpgradeHost,
   socket: Socket,
   req: IncomingMessage,
-  status: number,
-  reason: string,
-  headers: readonly HeaderLine[] = [],
+  attempt: HandshakeAttempt,
+  rejection: { status: number; reason: string; headers?: readonly HeaderLine[] },
 ): void {
+  const { status, reason, headers = [] } = rejection;
+  attempt.giveUp('refused', `refused with ${status}`);
   host.rejected(status, reason, req);
   if (!socket.destroyed && socket.writable) socket.end(serializeRejection({ status, reason, headers }));
   else socket.destroy();
-}
-
-async function verify(
-  host: UpgradeHost,
-  req: IncomingMessage,
-  draft: DraftId,
-  secure: boolean,
-): Promise<{ status: number; reason: string } | undefined> {
-  const verifyClient = host.options.verifyClient;
-  if (!verifyClient) return undefined;
-  let verdict: VerifyClientResult;
-  try {
-    // hybi-07/08 named it Sec-WebSocket-Origin (drafts.md §5).
-    const headers = toRequestHead(req).headers;
-    const origin = headerValue(headers, 'Origin') ?? headerValue(headers, 'Sec-WebSocket-Origin');
-    verdict = await verifyClient({ req, origin, draft, secure });
-  } catch {
-    return { status: 500, reason: 'verifyClient failed' };
-  }
-  if (verdict === true) return undefined;
-  if (verdict === false) return { status: 403, reason: 'client refused' };
-  return { status: verdict.status, reason: verdict.reason ?? 'client refused' };
 }
 
 /** Lets 'headers' listeners edit the head; the bytes are rebuilt only when a line changed. */
@@ -74,7 +53,10 @@ function responseHead(host: UpgradeHost, accept: Accepted, req: IncomingMessage)
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
 
-/** Handle one upgrade request from its 'upgrade' event to an open Connection (or a refusal). */
+/**
+ * Handle one upgrade request from its 'upgrade' event to an open Connection (or a refusal). Order: limits,
+ * negotiate (so hooks only see requests that will be accepted), verifyClient, handleProtocols, the 101.
+ */
 export async function runUpgrade(
   host: UpgradeHost,
   req: IncomingMessage,
@@ -84,46 +66,55 @@ export async function runUpgrade(
 ): Promise<void> {
   const { options } = host;
   const pending = new PendingBytes(socket, head);
-  host.pendingDelta(1);
-  let settled = false;
-  const settle = (): void => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    host.pendingDelta(-1);
-  };
-  // A head or key3 that never completes must not hold the socket (and a maxConnections slot) forever.
-  const timer = setTimeout(() => socket.destroy(), options.handshakeTimeout);
-  socket.on('error', () => {});
-  socket.once('close', settle);
-
-  if (host.load() > options.maxConnections) return reject(host, socket, req, 503, 'too many connections');
+  const attempt = new HandshakeAttempt(host, socket, options.handshakeTimeout);
+  if (host.load() > options.maxConnections)
+    return reject(host, socket, req, attempt, { status: 503, reason: 'too many connections' });
+  const requestHead = toRequestHead(req);
   const secure = isSecureRequest(req, options.trustProxy);
-  const handleProtocols = options.handleProtocols;
-  const negotiation = negotiate(toRequestHead(req), {
+  const base = {
     drafts: options.drafts,
     secure,
     ...(options.path === undefined ? {} : { path: options.path }),
-    ...(handleProtocols
-      ? { selectProtocol: (offered: readonly string[]) => handleProtocols([...offered], req) }
-      : {}),
+  };
+  // The draft parses the offer (hybi asks with its list; hixie echoes its one value without asking).
+  let offered: readonly string[] | undefined;
+  const negotiation = negotiate(requestHead, {
+    ...base,
+    selectProtocol: (list) => {
+      offered = list;
+      return undefined;
+    },
   });
-  if (!negotiation.ok) {
-    const { status, reason, headers } = negotiation.rejection;
-    return reject(host, socket, req, status, reason, headers);
+  if (!negotiation.ok) return reject(host, socket, req, attempt, negotiation.rejection);
+  const { draft } = negotiation;
+  const refusal = await verify(options, req, {
+    draft,
+    caps: getDraft(draft).caps,
+    secure,
+    protocols: offered ?? (negotiation.accept.protocol === '' ? [] : [negotiation.accept.protocol]),
+    signal: attempt.signal,
+  });
+  if (attempt.over) return;
+  if (refusal) return reject(host, socket, req, attempt, refusal);
+  let accept = negotiation.accept;
+  if (offered !== undefined && options.handleProtocols) {
+    const choice = await chooseProtocol(options, offered, req);
+    if (attempt.over) return;
+    if (!('chosen' in choice)) return reject(host, socket, req, attempt, choice);
+    const { chosen } = choice;
+    // negotiate() is pure and synchronous: run it again with the answer already known.
+    const again =
+      chosen === undefined ? negotiation : negotiate(requestHead, { ...base, selectProtocol: () => chosen });
+    if (!again.ok) return reject(host, socket, req, attempt, again.rejection);
+    accept = again.accept;
   }
-  const refusal = await verify(host, req, negotiation.draft, secure);
-  if (socket.destroyed) return;
-  if (refusal) return reject(host, socket, req, refusal.status, refusal.reason);
-
-  const { accept, draft } = negotiation;
   // Written before key3 is read, or a proxy holding key3 until it sees the 101 deadlocks (ws #687).
   socket.write(responseHead(host, accept, req));
   pending.whenAtLeast(accept.bodyLength, () => {
     if (socket.destroyed) return;
     const bytes = pending.release();
     if (accept.bodyLength > 0) socket.write(accept.answerBody(bytes.subarray(0, accept.bodyLength)));
-    settle();
+    attempt.succeeded();
     open(host, req, socket, draft, accept, bytes.subarray(accept.bodyLength), done);
   });
 }

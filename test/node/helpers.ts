@@ -2,6 +2,8 @@
 import type { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect as netConnect, type Socket } from 'node:net';
+import type { Connection } from '../../src/connection/connection.js';
+import { connect } from '../../src/node/client.js';
 import type { WsServer } from '../../src/node/server.js';
 
 /** Resolves with the first emission of `event` (its arguments), or rejects after `ms`. */
@@ -89,3 +91,26 @@ export class RawClient {
 
 /** Status code of an HTTP head. */
 export const statusOf = (head: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+
+/** Polls `fn` every 5 ms until true, at most `ms`. */
+export async function until(fn: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await delay(5);
+  }
+}
+
+/** Opens a client (terminated by the test's cleanups); resolves once open, rejects with the refusal. */
+export function openClient(
+  url: string,
+  options: Parameters<typeof connect>[1],
+  cleanups: (() => unknown)[],
+): Promise<Connection> {
+  const conn = connect(url, options);
+  cleanups.push(() => conn.terminate());
+  return new Promise((resolve, reject) => {
+    conn.once('open', () => resolve(conn));
+    conn.once('error', reject);
+  });
+}

@@ -8,7 +8,7 @@ import { seededRng } from '../../src/core/rng.js';
 import { getDraft } from '../../src/drafts.js';
 import { connect } from '../../src/node/client.js';
 import { createServer } from '../../src/node/server.js';
-import { closeServer, delay, listening, once, RawClient } from './helpers.js';
+import { closeServer, delay, listening, once, RawClient, until } from './helpers.js';
 
 const SIZE = 256 * 1024;
 const COUNT = 128; // 32 MiB: far more than loopback socket buffers hold while nobody reads
@@ -30,14 +30,6 @@ function collect(conn: Connection): number[] {
   const got: number[] = [];
   conn.on('message', (data: Buffer) => got.push(data.readUInt32BE(0)));
   return got;
-}
-
-async function until(fn: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await delay(10);
-  }
 }
 
 describe('pause() and resume() over loopback', () => {

@@ -6,7 +6,7 @@ import type { Connection } from '../../src/connection/connection.js';
 import { connect } from '../../src/node/client.js';
 import { createServer } from '../../src/node/server.js';
 import type { ServerOptions } from '../../src/node/server-options.js';
-import { closeServer, listening, once, RawClient, statusOf } from './helpers.js';
+import { closeServer, listening, once, openClient, RawClient, statusOf } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -29,12 +29,7 @@ function raw(port: number): RawClient {
 
 /** Opens a client connection and resolves once it is open (or rejects with the refusal). */
 function open(url: string, options: Parameters<typeof connect>[1] = {}): Promise<Connection> {
-  const conn = connect(url, options);
-  cleanups.push(() => conn.terminate());
-  return new Promise((resolve, reject) => {
-    conn.once('open', () => resolve(conn));
-    conn.once('error', reject);
-  });
+  return openClient(url, options, cleanups);
 }
 
 async function roundTrip(conn: Connection, text: string): Promise<string> {
