@@ -10,8 +10,10 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
+import type { Caps, DraftId } from '../core/types.js';
 import { createServer as createWsServer, type WsServer } from '../node/server.js';
-import { type Admission, type ClientFacts, capsOf, clientFacts, openUpstream } from './admission.js';
+import type { VerifyClientInfo, VerifyClientResult } from '../node/server-options.js';
+import { header, openUpstream } from './admission.js';
 import type { Bridge } from './bridge.js';
 import type { LogRecord, RejectReason } from './log.js';
 import { GatewayMetrics } from './metrics.js';
@@ -21,12 +23,24 @@ import { chooseTcpProtocol } from './policy.js';
 import type { Side } from './side.js';
 import { clientAddress } from './target.js';
 
+/** A client verifyClient admitted: its open upstream, waiting for the client's handshake to finish. */
+interface Admitted {
+  readonly upstream: Side;
+  readonly protocol: string | undefined;
+  readonly caps: Caps;
+  readonly origin: string | undefined;
+  /** Stop counting the client as pending (paired or given up). */
+  readonly release: () => void;
+}
+
 export class Gateway extends EventEmitter {
   readonly metrics = new GatewayMetrics();
   private readonly o: ResolvedOptions;
   private readonly http: Server;
   private readonly ws: WsServer;
-  private readonly admissions = new WeakMap<IncomingMessage, Admission>();
+  private readonly admitted = new WeakMap<IncomingMessage, Admitted>();
+  /** Why verifyClient refused a request, for the 'rejected' log line and metrics. */
+  private readonly refusals = new WeakMap<IncomingMessage, { label: RejectReason; draft: DraftId }>();
   private readonly bridges = new Set<Bridge>();
   private pending = 0;
   private nextId = 1;
@@ -44,24 +58,19 @@ export class Gateway extends EventEmitter {
       noServer: true,
       drafts: this.o.drafts,
       maxPayload: this.o.maxPayload,
-      handshakeTimeout: this.o.handshakeTimeout,
+      // verifyClient waits for the upstream (connectTimeout); handshakeTimeout is for the client's part.
+      handshakeTimeout: this.o.handshakeTimeout + this.o.connectTimeout,
       trustProxy: this.o.trustProxy,
+      verifyClient: (info) => this.admit(info),
       handleProtocols: (offered, req) => this.protocolFor(offered, req),
-      verifyClient: ({ req }) => {
-        const a = this.admissions.get(req);
-        return a === undefined || a.ok ? true : { status: a.status, reason: a.reason };
-      },
     });
     this.ws.on('rejected', (status: number, reason: string, req: IncomingMessage) =>
       this.rejected(status, reason, req),
     );
     this.ws.on('error', (err) => this.emit('error', err));
-    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      this.admit(req, socket, head).catch((err: unknown) => {
-        socket.destroy();
-        this.emit('error', err);
-      });
-    });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.ws.handleUpgrade(req, socket, head, (conn) => this.pair(conn, req)),
+    );
     this.http.on('error', (err) => this.emit('error', err));
     this.http.listen(this.o.port, this.o.host, () => {
       const a = this.http.address() as AddressInfo;
@@ -154,67 +163,63 @@ export class Gateway extends EventEmitter {
     res.end(body);
   }
 
-  /** Checks first (cheap, no upstream), then the upstream, then the client's handshake is answered. */
-  private async admit(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    socket.on('error', () => {});
-    const facts = clientFacts(req, this.o.drafts);
-    const refuse = (status: number, reason: string, label: RejectReason): void => {
-      this.admissions.set(req, { ok: false, status, reason, label });
-      this.ws.handleUpgrade(req, socket, head, () => {});
+  /**
+   * verifyClient: the server has checked the handshake; then cheap checks, then the upstream, so its
+   * subprotocol or refusal reaches the client. The abort signal releases everything if the client's side
+   * of the handshake fails later (gone, key3 timeout).
+   */
+  private async admit(info: VerifyClientInfo): Promise<VerifyClientResult> {
+    const refuse = (status: number, reason: string, label: RejectReason): VerifyClientResult => {
+      this.refusals.set(info.req, { label, draft: info.draft });
+      return { status, reason };
     };
-    // An invalid handshake goes straight to the server, which answers 400/426 without any upstream.
-    if (facts.draft === undefined) return this.ws.handleUpgrade(req, socket, head, () => {});
     if (this.shuttingDown) return refuse(503, 'gateway shutting down', 'shutting_down');
-    if (!this.o.originAllowed(facts.origin)) return refuse(403, 'origin not allowed', 'origin');
+    if (!this.o.originAllowed(info.origin)) return refuse(403, 'origin not allowed', 'origin');
     if (this.bridges.size + this.pending >= this.o.maxConnections)
       return refuse(503, 'too many connections', 'max_connections');
-    // Counted from here until paired or gone, for maxConnections and for shutdown to wait on.
+    // Counted from here until paired or given up, for maxConnections and for shutdown to wait on.
     this.pending++;
-    let held = true;
     const release = (): void => {
-      if (!held) return;
-      held = false;
       this.pending--;
       this.emit('bridge-done');
     };
-    const abort = new AbortController();
-    socket.once('close', () => {
-      abort.abort();
+    let upstream: Side | undefined;
+    const giveUp = (): void => {
+      // Nobody will read this upstream: let it see its close answered instead of waiting for a timeout.
+      upstream?.resume();
+      upstream?.close({ code: 1001, reason: 'client handshake failed' });
       release();
-    });
-    let admission = await openUpstream(this.o, req, facts, facts.draft, abort.signal);
-    if (admission.ok && (socket.destroyed || this.shuttingDown)) {
-      admission.upstream.terminate();
-      admission = { ok: false, status: 503, reason: 'gateway shutting down', label: 'shutting_down' };
+    };
+    info.signal.addEventListener('abort', giveUp, { once: true });
+    const a = await openUpstream(this.o, info);
+    if (!a.ok) return refuse(a.status, a.reason, a.label);
+    if (info.signal.aborted || this.shuttingDown) {
+      a.upstream.terminate();
+      return refuse(503, 'gateway shutting down', 'shutting_down');
     }
-    if (socket.destroyed) return;
-    this.admissions.set(req, admission);
-    if (!admission.ok) return this.ws.handleUpgrade(req, socket, head, () => {});
-    const upstream = admission.upstream;
-    // If the client's side of the handshake then fails (bad key3, timeout), nobody needs this upstream.
-    const orphan = (): void => upstream.terminate();
-    socket.once('close', orphan);
-    this.ws.handleUpgrade(req, socket, head, (conn) => {
-      socket.off('close', orphan);
-      this.pair(conn, req, socket, upstream, facts);
+    upstream = a.upstream;
+    const done = (): void => {
+      info.signal.removeEventListener('abort', giveUp);
       release();
-    });
+    };
+    this.admitted.set(info.req, { ...a, caps: info.caps, origin: info.origin, release: done });
+    return true;
   }
 
   private protocolFor(offered: string[], req: IncomingMessage): string | undefined {
-    const a = this.admissions.get(req);
-    if (a === undefined || !a.ok) return undefined;
-    if (this.o.upstream.kind === 'tcp') return chooseTcpProtocol(offered, capsOf(a.draft));
+    const a = this.admitted.get(req);
+    if (a === undefined) return undefined;
+    if (this.o.upstream.kind === 'tcp') return chooseTcpProtocol(offered, a.caps);
     return a.protocol !== undefined && offered.includes(a.protocol) ? a.protocol : undefined;
   }
 
-  private pair(
-    conn: Connection,
-    req: IncomingMessage,
-    socket: Socket,
-    upstream: Side,
-    facts: ClientFacts,
-  ): void {
+  private pair(conn: Connection, req: IncomingMessage): void {
+    const a = this.admitted.get(req);
+    if (a === undefined) {
+      conn.terminate();
+      return;
+    }
+    this.admitted.delete(req);
     const bridge = startPairing({
       options: this.o,
       metrics: this.metrics,
@@ -222,38 +227,37 @@ export class Gateway extends EventEmitter {
       id: this.nextId++,
       conn,
       req,
-      socket,
-      upstream,
-      userAgent: facts.userAgent,
-      origin: facts.origin,
+      upstream: a.upstream,
+      userAgent: header(req, 'user-agent') ?? '',
+      origin: a.origin,
       done: () => {
         this.bridges.delete(bridge);
         this.emit('bridge-done');
       },
     });
     this.bridges.add(bridge);
+    a.release();
     if (this.shuttingDown) bridge.shutdown();
   }
 
   private rejected(status: number, reason: string, req: IncomingMessage): void {
-    const a = this.admissions.get(req);
-    const label: RejectReason = a !== undefined && !a.ok ? a.label : 'handshake';
-    if (a?.ok) a.upstream.close({ code: 1001, reason: 'client handshake failed' });
+    // Refusals by the server itself (400, 426, timeouts of its own) happen before verifyClient.
+    const r = this.refusals.get(req);
+    const label: RejectReason = r?.label ?? 'handshake';
     this.metrics.rejected(label);
-    const facts = clientFacts(req, this.o.drafts);
     this.log({
       event: 'reject',
       time: now(),
       reason: label,
       status,
-      draft: facts.draft ?? '',
+      draft: r?.draft ?? '',
       remote: clientAddress(
-        req.headers['x-forwarded-for'] as string | undefined,
+        header(req, 'x-forwarded-for'),
         req.socket.remoteAddress ?? '',
         this.o.trustProxy,
       ),
-      userAgent: facts.userAgent,
-      origin: facts.origin ?? '',
+      userAgent: header(req, 'user-agent') ?? '',
+      origin: header(req, 'origin') ?? header(req, 'sec-websocket-origin') ?? '',
       path: req.url ?? '/',
       detail: reason,
     });

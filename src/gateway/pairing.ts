@@ -1,10 +1,9 @@
 // One client paired with its upstream: the bridge wired to the policy for this upstream kind, plus the
 // open/close log records and the per-draft and per-direction counters.
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { Bridge, type BridgeOptions } from './bridge.js';
-import { clientSide } from './client-side.js';
+import { connectionSide } from './connection-side.js';
 import type { LogRecord } from './log.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
@@ -19,7 +18,6 @@ export interface PairingInit {
   readonly id: number;
   readonly conn: Connection;
   readonly req: IncomingMessage;
-  readonly socket: Socket;
   readonly upstream: Side;
   readonly userAgent: string;
   readonly origin: string | undefined;
@@ -50,7 +48,7 @@ export function startPairing(p: PairingInit): Bridge {
   const { options: o, metrics, conn } = p;
   const remote = clientAddress(
     p.req.headers['x-forwarded-for'] as string | undefined,
-    p.socket.remoteAddress ?? '',
+    p.req.socket.remoteAddress ?? '',
     o.trustProxy,
   );
   const started = Date.now();
@@ -68,7 +66,7 @@ export function startPairing(p: PairingInit): Bridge {
     path: p.req.url ?? '/',
     protocol: conn.protocol,
   });
-  return new Bridge(clientSide(conn, p.socket), p.upstream, {
+  return new Bridge(connectionSide(conn), p.upstream, {
     ...policyFor(o, conn),
     highWaterMark: o.highWaterMark,
     clientIdleTimeout: o.clientIdleTimeout,

@@ -99,3 +99,14 @@ export async function until(fn: () => boolean, ms = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** The echo through the gateway still works for a fresh client of `draft`: one round trip, then a clean close. */
+export async function roundTrip(url: string, draft: DraftId, text: string): Promise<string> {
+  const conn = await open(url, draft);
+  const reply = nextMessage(conn);
+  conn.send(text);
+  const { data } = await reply;
+  conn.close();
+  await closed(conn);
+  return data.toString();
+}

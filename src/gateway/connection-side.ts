@@ -1,14 +1,21 @@
-// The client's side of a pairing: a server Connection from createServer (any draft) and its socket for pausing.
-import type { Socket } from 'node:net';
+// Either end of a pairing that is a WebSocket: the client's Connection from createServer (any draft) or the
+// RFC 6455 upstream from connect(), adapted to a Side; pause()/resume() give TCP backpressure.
 import type { Connection } from '../connection/connection.js';
 import type { CloseSpec } from './policy.js';
 import type { Side, SideEvents } from './side.js';
 
 /**
- * Adapts a Connection. Reading is paused on the raw socket the 'upgrade' event gave us: Connection has
- * no pause() of its own (docs/api.md), and the socket is a public Node object, not a draft internal.
+ * Adapts an open Connection. A close that happens before the bridge binds (an upstream dropping while the
+ * client's handshake is still running) is kept and reported on bind, so no pairing waits forever.
  */
-export function clientSide(conn: Connection, socket: Socket): Side {
+export function connectionSide(conn: Connection): Side {
+  let early: [code: number, reason: string, wasClean: boolean] | undefined;
+  const keep = (code: number, reason: string, wasClean: boolean): void => {
+    early = [code, reason, wasClean];
+  };
+  conn.once('close', keep);
+  // Faults are reported again by 'close' with their code; a listener keeps them from throwing.
+  conn.on('error', () => {});
   return {
     caps: conn.caps,
     get bufferedAmount() {
@@ -25,23 +32,28 @@ export function clientSide(conn: Connection, socket: Socket): Side {
       conn.terminate();
     },
     pause() {
-      socket.pause();
+      conn.pause();
     },
     resume() {
-      if (!socket.destroyed) socket.resume();
+      conn.resume();
     },
     bind(events: SideEvents) {
+      conn.off('close', keep);
       conn.on('message', (data: Buffer, isBinary: boolean) => {
         events.activity();
         events.message(data, isBinary);
       });
       conn.on('ping', () => events.activity());
       conn.on('pong', () => events.activity());
-      // Faults are reported again by 'close' with their code; a listener keeps them from throwing.
-      conn.on('error', () => {});
       conn.on('close', (code: number, reason: string, wasClean: boolean) =>
         events.close(code, reason, wasClean),
       );
+      if (early) {
+        const [code, reason, wasClean] = early;
+        queueMicrotask(() => events.close(code, reason, wasClean));
+      }
+      // The side may have been held paused until someone listened (see upstream-ws.ts).
+      conn.resume();
     },
   };
 }
