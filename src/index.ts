@@ -32,7 +32,12 @@ export type {
 } from './core/types.js';
 export { ALL_DRAFTS } from './core/types.js';
 export { DRAFTS, getDraft, isDraftId } from './drafts.js';
-export type { BinaryToLegacy, GatewayOptions, LogRecord as GatewayLogRecord, RewriteRule } from './gateway/index.js';
+export type {
+  BinaryToLegacy,
+  GatewayOptions,
+  LogRecord as GatewayLogRecord,
+  RewriteRule,
+} from './gateway/index.js';
 export { createGateway, Gateway } from './gateway/index.js';
 export type { ClientOptions, ServerOptions, VerifyClientInfo, VerifyClientResult } from './node/index.js';
 export { connect, createServer, HandshakeError, WsServer } from './node/index.js';

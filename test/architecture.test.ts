@@ -44,10 +44,12 @@ describe('architecture', () => {
   it('the sans-I/O layers use no sockets, timers, clocks or Math.random', () => {
     const offences: string[] = [];
     const forbiddenModules = /^node:(net|tls|http|https|dgram|fs|child_process|timers)/;
-    const forbiddenCalls = /\b(setTimeout|setInterval|setImmediate|Date\.now|new Date|Math\.random|process\.hrtime)\b/;
+    const forbiddenCalls =
+      /\b(setTimeout|setInterval|setImmediate|Date\.now|new Date|Math\.random|process\.hrtime)\b/;
     for (const { path, rel } of files) {
       if (!SANS_IO.includes(rel.split('/')[0]!)) continue;
-      for (const spec of importsOf(path)) if (forbiddenModules.test(spec)) offences.push(`${rel} imports ${spec}`);
+      for (const spec of importsOf(path))
+        if (forbiddenModules.test(spec)) offences.push(`${rel} imports ${spec}`);
       const code = readFileSync(path, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
       const m = forbiddenCalls.exec(code);
       if (m) offences.push(`${rel} uses ${m[1]}`);
