@@ -2,8 +2,7 @@
 // (§4.1 steps 16-26, drafts.md §2) and the MD5 answer over part1, part2 and key3.
 import { md5 } from '../core/crypto.js';
 import type { Rng } from '../core/types.js';
-
-const MAX_PART = 0xffffffffn;
+import { checkHixieKey, type HixieKeyDefect } from '../family/hixie/key-number.js';
 
 /** Why a key is refused: a stable name for tests and logs. */
 export type KeyProblem = 'NO_DIGITS' | 'NO_SPACES' | 'NOT_MULTIPLE' | 'PART_TOO_BIG';
@@ -12,24 +11,18 @@ export type KeyReading =
   | { readonly ok: true; readonly part: number }
   | { readonly ok: false; readonly problem: KeyProblem; readonly reason: string };
 
-/** hixie-76 §5.2 steps 4-9. Digits are read with BigInt: they may exceed 2^53 (drafts.md §2 "Precision"). */
+const PROBLEMS: Readonly<Record<HixieKeyDefect, { problem: KeyProblem; reason: string }>> = {
+  'no-digits': { problem: 'NO_DIGITS', reason: 'key has no digits' },
+  'no-spaces': { problem: 'NO_SPACES', reason: 'key has no spaces' },
+  'not-multiple': { problem: 'NOT_MULTIPLE', reason: 'key number is not a multiple of its spaces' },
+  'too-large': { problem: 'PART_TOO_BIG', reason: 'key part exceeds 2^32-1' },
+};
+
+/** hixie-76 §5.2 steps 4-9: the key's part, or the first reason it is refused. */
 export function readKey(key: string): KeyReading {
-  const digits = key.replace(/[^0-9]/g, '');
-  // websocket-driver-node #27: a key without digits crashed servers that assumed a match.
-  if (digits === '') return { ok: false, problem: 'NO_DIGITS', reason: 'key has no digits' };
-  let spaces = 0;
-  // Only U+0020 counts: tabs and other whitespace do not (§5.2 step 5).
-  for (let i = key.indexOf(' '); i >= 0; i = key.indexOf(' ', i + 1)) spaces++;
-  // §5.2 step 6: zero spaces is "a symptom of a cross-protocol attack".
-  if (spaces === 0) return { ok: false, problem: 'NO_SPACES', reason: 'key has no spaces' };
-  const number = BigInt(digits);
-  const divisor = BigInt(spaces);
-  // §5.2 step 7: the number must be an integral multiple of the space count.
-  if (number % divisor !== 0n)
-    return { ok: false, problem: 'NOT_MULTIPLE', reason: 'key number is not a multiple of its spaces' };
-  const part = number / divisor;
-  // The part is written as 4 bytes (§5.2 step 9); faye-websocket-node #47 crashed on larger ones.
-  if (part > MAX_PART) return { ok: false, problem: 'PART_TOO_BIG', reason: 'key part exceeds 2^32-1' };
+  const { part, defects } = checkHixieKey(key);
+  const first = defects[0];
+  if (first !== undefined) return { ok: false, ...PROBLEMS[first] };
   return { ok: true, part: Number(part) };
 }
 

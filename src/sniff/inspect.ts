@@ -2,7 +2,7 @@
 import { isValidClientKey } from '../core/crypto.js';
 import { headerList, headerValues } from '../core/headers.js';
 import { ALL_DRAFTS, type DraftId, type RequestHead } from '../core/types.js';
-import { checkHixieKey, type HixieKeyDefect } from './hixie-key-check.js';
+import { checkHixieKey, type HixieKeyDefect } from '../family/hixie/key-number.js';
 import { type SniffOptions, type SniffResult, sniff } from './sniff.js';
 
 export type ProblemCode =

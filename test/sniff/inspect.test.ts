@@ -1,7 +1,7 @@
 // inspect(): every problem of a request, by stable code (drafts.md §2, §5, §10.1; RFC 6455 §4.1, §4.2.1).
 import { describe, expect, it } from 'vitest';
 import type { HeaderLine, RequestHead } from '../../src/core/types.js';
-import { checkHixieKey } from '../../src/sniff/hixie-key-check.js';
+import { checkHixieKey } from '../../src/family/hixie/key-number.js';
 import { inspect, type ProblemCode } from '../../src/sniff/inspect.js';
 
 const head = (headers: HeaderLine[], method = 'GET'): RequestHead => ({

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRequestHead } from '../../src/core/http-head.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type RequestHead } from '../../src/core/types.js';
-import { checkHixieKey } from '../../src/sniff/hixie-key-check.js';
+import { checkHixieKey } from '../../src/family/hixie/key-number.js';
 import { inspect } from '../../src/sniff/inspect.js';
 import { type SniffResult, sniff } from '../../src/sniff/sniff.js';
 import { anyValidRequest, hixieKey } from './generators.js';
