@@ -1,6 +1,6 @@
-// Hybi frame parsing (RFC 6455 §5.2-§5.5): buffering across chunks, header rules, in-place unmasking.
+// Hybi frame parsing (RFC 6455 §5.2-§5.5): header rules, frames across chunks, unmasking (§5.3).
 import type { FaultName } from '../../core/faults.js';
-import { maskBuffer } from './mask.js';
+import { maskBuffer, maskCopy } from './mask.js';
 import { MAX_CONTROL_PAYLOAD, MAX_HEADER, OP_BINARY, OP_PONG } from './opcodes.js';
 
 /** Where complete frames and header faults go. */
@@ -21,169 +21,170 @@ export interface FrameReaderOptions {
 }
 
 /**
+ * A frame gathered from several chunks is allocated whole when its header arrives, up to this size; a
+ * longer one starts here and doubles as bytes arrive, so a header alone never reserves more.
+ */
+const EAGER_LIMIT = 4 * 1024 * 1024;
+
+/**
  * Turns a byte stream into frames. A frame that arrives whole inside one chunk is delivered as a view of
- * that chunk (no copy); a frame spanning chunks is copied once, when its last byte arrives.
+ * that chunk, unmasked in place (no copy). A frame spanning chunks is copied into one buffer as each
+ * chunk arrives, unmasked on the way (one pass while the chunk is in cache; chunks are not held).
  */
 export class FrameReader {
-  private chunks: Buffer[] = [];
-  /** Bytes of chunks[0] already consumed. */
-  private offset = 0;
-  private held = 0;
-  /** Bytes that must be held before the next step can make progress. */
-  private need = 2;
+  /** The start of a header that spans chunks (never more than MAX_HEADER bytes). */
+  private readonly scratch = Buffer.alloc(MAX_HEADER);
+  private scratchLength = 0;
+  /** The payload of a frame spanning chunks, unmasked so far; undefined between frames. */
+  private gathered: Buffer | undefined = undefined;
+  private filled = 0;
+  /** Header length of the frame being gathered (its bytes count as held). */
+  private headerLength = 0;
   private stopped = false;
   /** A fragmented data message is open (RFC 6455 §5.4) and how many payload bytes it has so far. */
   private messageOpen = false;
   private messageBytes = 0;
-  // The header parsed last.
+  // The header parsed last, with its masking key (RFC 6455 §5.3).
   private opcode = 0;
   private fin = false;
   private masked = false;
   private payloadLength = 0;
-  private readonly scratch = Buffer.alloc(MAX_HEADER);
+  private k0 = 0;
+  private k1 = 0;
+  private k2 = 0;
+  private k3 = 0;
 
   constructor(
     private readonly sink: FrameSink,
     private readonly options: FrameReaderOptions,
   ) {}
 
-  /** Bytes held waiting for the rest of a frame. */
+  /** Bytes received for the frame in progress (header and payload so far). */
   get bufferedBytes(): number {
-    return this.held;
+    return this.gathered === undefined ? this.scratchLength : this.headerLength + this.filled;
   }
 
   /** True when the stream so far ends inside a frame or inside a fragmented message. */
   get truncated(): boolean {
-    return this.held > 0 || this.messageOpen;
+    return this.scratchLength > 0 || this.gathered !== undefined || this.messageOpen;
   }
 
   /** Drop everything held and ignore further input. */
   stop(): void {
     this.stopped = true;
-    this.chunks = [];
-    this.offset = 0;
-    this.held = 0;
+    this.scratchLength = 0;
+    this.gathered = undefined;
+    this.filled = 0;
   }
 
   push(chunk: Buffer): void {
     if (this.stopped || chunk.length === 0) return;
-    if (this.held === 0) {
-      this.run(chunk, 0);
-      return;
-    }
-    this.chunks.push(chunk);
-    this.held += chunk.length;
-    if (this.held >= this.need) this.gather();
+    let pos = 0;
+    if (this.gathered !== undefined) pos = this.gather(chunk);
+    else if (this.scratchLength > 0) pos = this.completeHeader(chunk);
+    if (pos >= 0) this.run(chunk, pos);
   }
 
-  /** Fast path: frames inside one contiguous buffer, starting at `pos`. Nothing may be held on entry. */
+  /** Frames inside one contiguous buffer, from `pos`; what is left over is kept for the next chunk. */
   private run(buf: Buffer, pos: number): void {
     const len = buf.length;
     while (pos < len) {
       const header = this.header(buf, pos, len - pos);
       if (header < 0) return;
-      if (header === 0) break;
-      const total = header + this.payloadLength;
-      if (len - pos < total) {
-        this.need = total;
-        break;
-      }
-      if (!this.deliver(buf, pos + header, pos + total)) return;
-      pos += total;
-    }
-    if (pos < len) {
-      this.chunks = [buf];
-      this.offset = pos;
-      this.held = len - pos;
-    } else {
-      this.need = 2;
-    }
-  }
-
-  /** Slow path: a frame spread over held chunks. Runs while enough bytes are held for the next step. */
-  private gather(): void {
-    while (!this.stopped && this.held >= this.need) {
-      const first = this.chunks[0]!;
-      const inFirst = first.length - this.offset;
-      let header: number;
-      if (inFirst >= MAX_HEADER || inFirst === this.held) header = this.header(first, this.offset, inFirst);
-      else {
-        const n = Math.min(MAX_HEADER, this.held);
-        this.copyOut(this.scratch, n, false);
-        header = this.header(this.scratch, 0, n);
-      }
-      if (header < 0) return;
-      if (header === 0) continue; // `need` grew to the full header length
-      const total = header + this.payloadLength;
-      if (this.held < total) {
-        this.need = total;
+      if (header === 0) {
+        buf.copy(this.scratch, 0, pos, len);
+        this.scratchLength = len - pos;
         return;
       }
-      const frame = this.take(total);
-      if (!this.deliver(frame, header, total)) return;
-      this.need = 2;
-      if (this.chunks.length === 1) {
-        // What is left sits in one chunk: continue on the fast path.
-        const rest = this.chunks[0]!;
-        const at = this.offset;
-        this.chunks = [];
-        this.offset = 0;
-        this.held = 0;
-        this.run(rest, at);
+      const start = pos + header;
+      const end = start + this.payloadLength;
+      if (end > len) {
+        this.startGathering(buf, start, header);
         return;
       }
+      if (!this.deliver(buf, start, end)) return;
+      pos = end;
     }
   }
 
-  /** Consume exactly `n` held bytes as one contiguous buffer (a view when they lie in one chunk). */
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length - this.offset >= n) {
-      const out = first.subarray(this.offset, this.offset + n);
-      this.offset += n;
-      this.held -= n;
-      if (this.offset === first.length) {
-        this.chunks.shift();
-        this.offset = 0;
-      }
-      return out;
+  /** Finish a header begun in an earlier chunk. Returns where its payload's bytes end in `chunk`, or -1. */
+  private completeHeader(chunk: Buffer): number {
+    const have = this.scratchLength;
+    const n = Math.min(MAX_HEADER - have, chunk.length);
+    chunk.copy(this.scratch, have, 0, n);
+    const header = this.header(this.scratch, 0, have + n);
+    if (header < 0) return -1;
+    if (header === 0) {
+      // Still short: then all of `chunk` fit in the scratch space.
+      this.scratchLength = have + n;
+      return -1;
     }
-    const out = Buffer.allocUnsafe(n);
-    this.copyOut(out, n, true);
-    return out;
+    this.scratchLength = 0;
+    const start = header - have;
+    const end = start + this.payloadLength;
+    if (end > chunk.length) {
+      this.startGathering(chunk, start, header);
+      return -1;
+    }
+    return this.deliver(chunk, start, end) ? end : -1;
   }
 
-  /** Copy the first `n` held bytes into `out`, consuming them when `consume` is set. */
-  private copyOut(out: Buffer, n: number, consume: boolean): void {
-    let copied = 0;
-    let index = 0;
-    let offset = this.offset;
-    while (copied < n) {
-      const chunk = this.chunks[index]!;
-      const k = Math.min(chunk.length - offset, n - copied);
-      chunk.copy(out, copied, offset, offset + k);
-      copied += k;
-      offset += k;
-      if (offset === chunk.length) {
-        index++;
-        offset = 0;
-      }
+  /** The payload from `buf[start]` runs past this chunk: start its own buffer. */
+  private startGathering(buf: Buffer, start: number, header: number): void {
+    this.headerLength = header;
+    this.gathered = Buffer.allocUnsafe(Math.min(this.payloadLength, EAGER_LIMIT));
+    this.filled = 0;
+    this.append(buf, start, buf.length);
+  }
+
+  /** More of the payload being gathered. Returns where the frame ends in `chunk`, or -1. */
+  private gather(chunk: Buffer): number {
+    const want = this.payloadLength - this.filled;
+    if (chunk.length < want) {
+      this.append(chunk, 0, chunk.length);
+      return -1;
     }
-    if (!consume) return;
-    this.chunks.splice(0, index);
-    this.offset = offset;
-    this.held -= n;
+    this.append(chunk, 0, want);
+    const payload = this.gathered!;
+    this.gathered = undefined;
+    this.filled = 0;
+    return this.emit(payload) ? want : -1;
+  }
+
+  /** Copy `buf[start..end)` to the end of the gathered payload, unmasking with the key in phase. */
+  private append(buf: Buffer, start: number, end: number): void {
+    const n = end - start;
+    let into = this.gathered!;
+    const filled = this.filled;
+    if (filled + n > into.length) {
+      // Past EAGER_LIMIT: grow geometrically, never beyond the length the header announced.
+      const grown = Buffer.allocUnsafe(Math.min(this.payloadLength, Math.max(into.length * 2, filled + n)));
+      into.copy(grown, 0, 0, filled);
+      into = grown;
+      this.gathered = grown;
+    }
+    if (!this.masked) buf.copy(into, filled, start, end);
+    else {
+      // RFC 6455 §5.3: payload byte i is masked with key byte i % 4.
+      const phase = filled & 3;
+      const k0 = this.k0;
+      const k1 = this.k1;
+      const k2 = this.k2;
+      const k3 = this.k3;
+      if (phase === 0) maskCopy(buf, start, end, into, filled, k0, k1, k2, k3);
+      else if (phase === 1) maskCopy(buf, start, end, into, filled, k1, k2, k3, k0);
+      else if (phase === 2) maskCopy(buf, start, end, into, filled, k2, k3, k0, k1);
+      else maskCopy(buf, start, end, into, filled, k3, k0, k1, k2);
+    }
+    this.filled = filled + n;
   }
 
   /**
    * Parse and check the header at `buf[pos]` with `avail` bytes available. Returns its length, 0 when
-   * more bytes are needed (`need` updated), or -1 after a fault.
+   * more bytes are needed, or -1 after a fault.
    */
   private header(buf: Buffer, pos: number, avail: number): number {
-    if (avail < 2) {
-      this.need = 2;
-      return 0;
-    }
+    if (avail < 2) return 0;
     const b0 = buf[pos]!;
     const b1 = buf[pos + 1]!;
     // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them; none is negotiated.
@@ -214,10 +215,7 @@ export class FrameReader {
         : this.fail('UNMASKED_FRAME', 'a client sent an unmasked frame');
     let size = length === 126 ? 4 : length === 127 ? 10 : 2;
     if (masked) size += 4;
-    if (avail < size) {
-      this.need = size;
-      return 0;
-    }
+    if (avail < size) return 0;
     if (length === 126) {
       length = (buf[pos + 2]! << 8) | buf[pos + 3]!;
       // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
@@ -238,14 +236,24 @@ export class FrameReader {
     this.fin = fin;
     this.masked = masked;
     this.payloadLength = length;
+    if (masked) {
+      this.k0 = buf[pos + size - 4]!;
+      this.k1 = buf[pos + size - 3]!;
+      this.k2 = buf[pos + size - 2]!;
+      this.k3 = buf[pos + size - 1]!;
+    }
     return size;
   }
 
-  /** Unmask `buf[start..end)` in place, update the message state and hand the frame on. */
+  /** Unmask `buf[start..end)` in place and hand the frame on. */
   private deliver(buf: Buffer, start: number, end: number): boolean {
     const payload = buf.subarray(start, end);
-    if (this.masked && end > start)
-      maskBuffer(payload, buf[start - 4]!, buf[start - 3]!, buf[start - 2]!, buf[start - 1]!);
+    if (this.masked && end > start) maskBuffer(payload, this.k0, this.k1, this.k2, this.k3);
+    return this.emit(payload);
+  }
+
+  /** Update the message state and hand an unmasked frame to the sink. */
+  private emit(payload: Buffer): boolean {
     const opcode = this.opcode;
     if (opcode < 0x8) {
       if (this.fin) {
@@ -253,7 +261,7 @@ export class FrameReader {
         this.messageBytes = 0;
       } else {
         this.messageOpen = true;
-        this.messageBytes += end - start;
+        this.messageBytes += payload.length;
       }
     }
     if (this.sink.frame(opcode, this.fin, payload)) return true;

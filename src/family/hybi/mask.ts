@@ -1,5 +1,6 @@
-// RFC 6455 §5.3 masking: out[i] = in[i] ^ key[i % 4], in place; word-wise JS, or bufferutil's native loop if installed.
+// RFC 6455 §5.3 masking: out[i] = in[i] ^ key[i % 4]; bufferutil's native loop if installed, else WASM SIMD, else JS.
 import { createRequire } from 'node:module';
+import { createWasmMasker } from './mask-wasm.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -7,9 +8,12 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const WORD_THRESHOLD = 64;
 /** Below this many bytes a native call costs more than the JS loop (ws uses the same cut-off). */
 const NATIVE_THRESHOLD = 128;
+/** Below this many bytes the copies in and out of WebAssembly memory cost more than the JS loop saves. */
+const WASM_THRESHOLD = 512;
 
 interface NativeMask {
   unmask(buffer: Uint8Array, mask: Uint8Array): void;
+  mask(source: Uint8Array, mask: Uint8Array, output: Uint8Array, offset: number, length: number): void;
 }
 
 /**
@@ -26,9 +30,9 @@ function loadNative(): NativeMask | undefined {
     try {
       if (base === undefined) continue;
       const mod = createRequire(base)('bufferutil') as Partial<NativeMask>;
-      const fn = mod.unmask;
-      if (typeof fn === 'function' && /\[native code\]/.test(Function.prototype.toString.call(fn)))
-        return mod as NativeMask;
+      const isNative = (fn: unknown): boolean =>
+        typeof fn === 'function' && /\[native code\]/.test(Function.prototype.toString.call(fn));
+      if (isNative(mod.unmask) && isNative(mod.mask)) return mod as NativeMask;
       return undefined;
     } catch {
       // Not resolvable from this base: try the next, else stay in JS.
@@ -41,6 +45,18 @@ const native = loadNative();
 
 /** True when the native unmask is in use (reported by benchmarks and tests). */
 export const NATIVE_MASK = native !== undefined;
+
+// WSCOMPAT_NO_WASM keeps everything in plain JS (for measuring and testing the last fallback).
+const wasm = native === undefined && !process.env.WSCOMPAT_NO_WASM ? createWasmMasker() : undefined;
+
+/** Which implementation long payloads go through. */
+export const MASK_BACKEND: 'native' | 'wasm' | 'js' =
+  native !== undefined ? 'native' : wasm !== undefined ? 'wasm' : 'js';
+
+/** The key bytes as one little-endian word, k0 lowest (the order WebAssembly memory uses). */
+function keyWord(k0: number, k1: number, k2: number, k3: number): number {
+  return (k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)) >>> 0;
+}
 
 /**
  * XOR `buf[start..end)` with the 4-byte key `k0 k1 k2 k3` in place, in JS. Masking is an involution:
@@ -102,13 +118,58 @@ export function maskInPlace(
 /** Reused key holder for native calls, so unmasking a frame allocates nothing. */
 const nativeKey = Buffer.alloc(4);
 
-/** XOR all of `payload` in place with the key `k0 k1 k2 k3`, natively for long payloads when available. */
+/** XOR all of `payload` in place with the key `k0 k1 k2 k3`: natively or in WASM for long payloads. */
 export function maskBuffer(payload: Buffer, k0: number, k1: number, k2: number, k3: number): void {
-  if (native !== undefined && payload.length >= NATIVE_THRESHOLD) {
+  const n = payload.length;
+  if (native !== undefined && n >= NATIVE_THRESHOLD) {
     nativeKey[0] = k0;
     nativeKey[1] = k1;
     nativeKey[2] = k2;
     nativeKey[3] = k3;
     native.unmask(payload, nativeKey);
-  } else maskInPlace(payload, 0, payload.length, k0, k1, k2, k3);
+  } else if (wasm !== undefined && n >= WASM_THRESHOLD) {
+    wasm.xorInto(payload, 0, n, payload, 0, keyWord(k0, k1, k2, k3));
+  } else maskInPlace(payload, 0, n, k0, k1, k2, k3);
+}
+
+/**
+ * dst[at + i] = src[start + i] ^ key[i % 4] for i < end - start, leaving `src` untouched: one pass that
+ * gathers a frame spread over several chunks and unmasks it on the way.
+ */
+export function maskCopy(
+  src: Buffer,
+  start: number,
+  end: number,
+  dst: Buffer,
+  at: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+): void {
+  const n = end - start;
+  if (native !== undefined && n >= NATIVE_THRESHOLD) {
+    nativeKey[0] = k0;
+    nativeKey[1] = k1;
+    nativeKey[2] = k2;
+    nativeKey[3] = k3;
+    native.mask(src.subarray(start, end), nativeKey, dst, at, n);
+  } else if (wasm !== undefined && n >= WASM_THRESHOLD) {
+    wasm.xorInto(src, start, end, dst, at, keyWord(k0, k1, k2, k3));
+  } else if (n >= WORD_THRESHOLD) {
+    // A native copy, then the word loop over bytes still hot in cache.
+    src.copy(dst, at, start, end);
+    maskInPlace(dst, at, at + n, k0, k1, k2, k3);
+  } else {
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      dst[at + i] = src[start + i]! ^ k0;
+      dst[at + i + 1] = src[start + i + 1]! ^ k1;
+      dst[at + i + 2] = src[start + i + 2]! ^ k2;
+      dst[at + i + 3] = src[start + i + 3]! ^ k3;
+    }
+    if (i < n) dst[at + i] = src[start + i]! ^ k0;
+    if (i + 1 < n) dst[at + i + 1] = src[start + i + 1]! ^ k1;
+    if (i + 2 < n) dst[at + i + 2] = src[start + i + 2]! ^ k2;
+  }
 }
