@@ -40,6 +40,11 @@ const CLOSING = 2;
 const CLOSED = 3;
 /** RFC 6455 §5.5: control frame payloads are at most 125 bytes. */
 const MAX_CONTROL_PAYLOAD = 125;
+const EMPTY = Buffer.alloc(0);
+
+function notOpenError(state: ReadyState): UsageError {
+  return new UsageError('NOT_OPEN', `the connection is not open (readyState ${state})`);
+}
 
 export class Connection extends BrowserStyleEmitter {
   static readonly CONNECTING = CONNECTING;
@@ -111,28 +116,35 @@ export class Connection extends BrowserStyleEmitter {
     return this.transport?.writableLength ?? 0;
   }
 
-  /** Send a message: strings as text, bytes as binary unless `{ binary: false }`. False when congested. */
+  /**
+   * Send a message: strings as text, bytes as binary unless `{ binary: false }`. False when congested, or
+   * when the connection is past OPEN (as ws 8: nothing is written and `cb` gets a NOT_OPEN error).
+   */
   send(data: SendData, options?: { binary?: boolean } | SendCallback, cb?: SendCallback): boolean {
     if (typeof options === 'function') {
       cb = options;
       options = undefined;
     }
-    const { transport, codec } = this.requireOpen();
+    if (this.state === CONNECTING) throw notOpenError(CONNECTING);
     const binary = options?.binary ?? typeof data !== 'string';
     // Hixie-75/76 §4.2: length-prefixed frames are discarded by the peer, so binary cannot be delivered.
     if (binary && !this.caps.binary)
       throw new UsageError('BINARY_UNSUPPORTED', `${this.draft} has no binary messages`);
+    const { transport, codec } = this;
+    if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
     const payload = toPayload(data);
     const frame = codec.encode(binary ? { type: 'binary', data: payload } : { type: 'text', data: payload });
     return transport.write(frame, cb);
   }
 
-  ping(data?: SendData): void {
-    this.control('ping', data);
+  /** RFC 6455 §5.5.2; past OPEN it writes nothing and returns false, as send() does. */
+  ping(data?: SendData, cb?: SendCallback): boolean {
+    return this.control('ping', data, cb);
   }
 
-  pong(data?: SendData): void {
-    this.control('pong', data);
+  /** RFC 6455 §5.5.3 (an unsolicited pong is a heartbeat); past OPEN as ping(). */
+  pong(data?: SendData, cb?: SendCallback): boolean {
+    return this.control('pong', data, cb);
   }
 
   /** Start the closing handshake; the transport is destroyed after closeTimeout if the peer never answers. */
@@ -216,26 +228,38 @@ export class Connection extends BrowserStyleEmitter {
     abort?.();
   }
 
-  private control(type: 'ping' | 'pong', data: SendData | undefined): void {
+  private control(type: 'ping' | 'pong', data: SendData | undefined, cb: SendCallback | undefined): boolean {
     if (!this.caps.ping) throw new UsageError('PING_UNSUPPORTED', `${this.draft} has no ping or pong`);
-    const { transport, codec } = this.requireOpen();
-    const payload = data === undefined ? Buffer.alloc(0) : toPayload(data);
+    if (this.state === CONNECTING) throw notOpenError(CONNECTING);
+    const payload = data === undefined ? EMPTY : toPayload(data);
     if (payload.length > MAX_CONTROL_PAYLOAD)
       throw new RangeError(`${type} payload must be at most ${MAX_CONTROL_PAYLOAD} bytes (RFC 6455 §5.5)`);
-    transport.write(codec.encode({ type, data: payload }));
+    const { transport, codec } = this;
+    if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
+    return transport.write(codec.encode({ type, data: payload }), cb);
   }
 
   private ready(): { transport: Transport; codec: Codec } {
     const { transport, codec } = this;
-    if (!transport || !codec) throw new UsageError('NOT_OPEN', 'the connection is not open');
+    if (!transport || !codec) throw notOpenError(this.state);
     return { transport, codec };
   }
 
-  private requireOpen(): { transport: Transport; codec: Codec } {
-    // The codec may have consumed the peer's close earlier in the batch being dispatched.
-    if (this.state !== OPEN_STATE || this.codec?.state !== 'open')
-      throw new UsageError('NOT_OPEN', `the connection is not open (readyState ${this.state})`);
-    return this.ready();
+  /**
+   * OPEN and the codec still open: it may already have consumed the peer's close earlier in the batch
+   * being dispatched (and queued the echo), after which RFC 6455 §5.5.1 allows no more data frames.
+   */
+  private canSend(): boolean {
+    return this.state === OPEN_STATE && this.codec?.state === 'open';
+  }
+
+  /** ws 8 "send after close": no throw (the peer's close can arrive at any time), the error goes to `cb`. */
+  private sendRefused(cb: SendCallback | undefined): false {
+    if (cb) {
+      const err = notOpenError(this.state);
+      queueMicrotask(() => cb(err));
+    }
+    return false;
   }
 
   private onData(bytes: Buffer): void {
@@ -252,25 +276,53 @@ export class Connection extends BrowserStyleEmitter {
     this.endTransport();
   }
 
+  /**
+   * Emit what one read decoded, writing the codec's frames (pongs, close echo) in event order, before the
+   * next event reaches user code, as ws does. The transport is corked meanwhile, so those frames and
+   * whatever the listeners send leave together in one syscall.
+   */
   private dispatch(events: readonly CodecEvent[]): void {
-    const out: Buffer[] = [];
-    for (const event of events) {
+    const transport = this.transport;
+    if (events.length === 0 || !transport) {
+      this.afterCodec();
+      return;
+    }
+    transport.cork();
+    try {
+      this.emitEvents(events, transport);
+    } finally {
+      transport.uncork();
+    }
+  }
+
+  private emitEvents(events: readonly CodecEvent[], transport: Transport): void {
+    for (let i = 0; i < events.length; i++) {
       if (this.state === CLOSED || this.terminated) return;
+      const event = events[i]!;
       switch (event.type) {
         case 'text':
         case 'binary':
           this.emit('message', event.data, event.type === 'binary');
           break;
-        case 'ping':
+        case 'ping': {
+          // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.
+          const next = events[i + 1];
+          if (next?.type === 'send') {
+            transport.write(next.bytes);
+            i++;
+          }
+          this.emit('ping', event.data);
+          break;
+        }
         case 'pong':
-          this.emit(event.type, event.data);
+          this.emit('pong', event.data);
           break;
         case 'close':
           this.peerClose = { code: event.code, reason: event.reason };
           if (this.state === OPEN_STATE) this.state = CLOSING;
           break;
         case 'send':
-          out.push(event.bytes);
+          transport.write(event.bytes);
           break;
         case 'fail':
           this.fault = { closeCode: event.closeCode };
@@ -279,9 +331,6 @@ export class Connection extends BrowserStyleEmitter {
           break;
       }
     }
-    // One write for automatic pongs and the close frame: fewer syscalls, fewer TCP segments.
-    if (out.length > 0 && this.transport)
-      this.transport.write(out.length === 1 ? out[0]! : Buffer.concat(out));
     this.afterCodec();
   }
 

@@ -19,7 +19,14 @@ export interface TransportSink {
 export interface Transport {
   /** Queue bytes; false when the buffer is over its high-water mark (wait for `drain`). */
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean;
-  /** Half-close after queued bytes are flushed. */
+  /**
+   * Hold writes in memory until the matching `uncork`, then hand them to the OS together (one writev):
+   * every frame one read produces leaves in one syscall. Calls nest; only the outermost uncork flushes.
+   */
+  cork(): void;
+  /** Undo one `cork`; the last one flushes what was held, in write order. */
+  uncork(): void;
+  /** Half-close after queued bytes are flushed (corked bytes included). */
   end(): void;
   /** Close now, dropping queued bytes. */
   destroy(): void;

@@ -23,6 +23,14 @@ export class SocketTransport implements Transport {
     return this.socket.write(bytes, cb);
   }
 
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
   end(): void {
     this.socket.end();
   }

@@ -14,18 +14,41 @@ export class FakeTransport implements Transport {
   readonly held: Buffer[] = [];
   private sink: TransportSink | undefined;
 
+  /** Calls to write(), whether corked or not. */
+  writeCalls = 0;
+  /** Nesting depth of cork(). */
+  corked = 0;
+  /** Writes held by cork(): they reach `written` as one entry (one writev), as a corked socket does. */
+  private corkedWrites: Buffer[] = [];
+
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {
-    this.written.push(Buffer.from(bytes));
+    this.writeCalls++;
+    if (this.corked > 0) this.corkedWrites.push(Buffer.from(bytes));
+    else this.written.push(Buffer.from(bytes));
     this.writableLength += bytes.length;
     cb?.(null);
     return this.writableLength < this.highWater;
   }
+  cork(): void {
+    this.corked++;
+  }
+  uncork(): void {
+    if (this.corked === 0) return;
+    if (--this.corked === 0) this.flushCorked();
+  }
   end(): void {
+    // Node's end() fully uncorks first.
+    this.corked = 0;
+    this.flushCorked();
     this.ended = true;
+  }
+  private flushCorked(): void {
+    if (this.corkedWrites.length > 0) this.written.push(Buffer.concat(this.corkedWrites.splice(0)));
   }
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.corkedWrites = [];
     this.sink?.close(new Error('destroyed'));
   }
   pause(): void {
