@@ -9,10 +9,11 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export function startServe(): Promise<ServeProcess> {
+/** `args` are passed to `wscompat serve` after `--port 0`. */
+export function startServe(args: readonly string[] = []): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0'],
+    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', ...args],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
