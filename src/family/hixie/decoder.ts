@@ -18,34 +18,38 @@ const LENGTH_LIMIT = Math.floor(Number.MAX_SAFE_INTEGER / 128);
 
 const TEXT_TYPE = 0x00;
 const CLOSE_TYPE = 0xff;
-/** Below this, a JS loop copies and checks for ASCII faster than two native calls. */
+
+/** Up to this size a pooled copy, made and checked for ASCII in one JS pass, is cheaper than a view. */
 const SMALL = 64;
 
-/** U+FFFD replacement, as hixie-76 §5.3 asks for text that is not valid UTF-8. */
-function replaceInvalid(bytes: Buffer): Buffer {
+/**
+ * `bytes` itself when it is valid UTF-8 (the common case: no copy), else a copy with each invalid
+ * sequence replaced by U+FFFD, as hixie-76 §5.3 asks for text that is not valid UTF-8.
+ */
+function validText(bytes: Buffer): Buffer {
   return isValidUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8');
 }
 
-/** A copy of buf[start, end) as valid UTF-8 (the caller may reuse its buffers). */
-function textFrom(buf: Buffer, start: number, end: number): Buffer {
+/** The text of a frame whole in `buf[start, end)`: a view of it, or for short frames a copy. */
+function textOf(buf: Buffer, start: number, end: number): Buffer {
   const n = end - start;
+  if (n > SMALL) return validText(buf.subarray(start, end));
+  // Node's subarray wrapper costs more than copying a few bytes into the allocation pool.
   const out = Buffer.allocUnsafe(n);
-  if (n <= SMALL) {
-    let high = 0;
-    for (let i = 0; i < n; i++) {
-      const b = buf[start + i]!;
-      out[i] = b;
-      high |= b;
-    }
-    if (high < 0x80) return out;
-  } else buf.copy(out, 0, start, end);
-  return replaceInvalid(out);
+  let high = 0;
+  for (let i = 0; i < n; i++) {
+    const b = buf[start + i]!;
+    out[i] = b;
+    high |= b;
+  }
+  return high < 0x80 ? out : validText(out);
 }
 
 /**
  * Splits a byte stream into hixie frames and appends `text` events. Throws ProtocolFault on limits;
  * the codec boundary turns that into one `fail` event. Holds only the bytes of an unterminated text
- * frame, never more than maxPayload.
+ * frame, never more than maxPayload. A frame whole inside one chunk is delivered as a view of that
+ * chunk (short ones excepted, see textOf); one spanning chunks is copied once, when its 0xFF arrives.
  */
 export class HixieDecoder {
   private mode = TYPE;
@@ -54,7 +58,7 @@ export class HixieDecoder {
   /** Sentinel frames: payload bytes seen so far. Length frames: the length, then bytes left to skip. */
   private count = 0;
   private lengthBytes = 0;
-  /** Pieces of an unterminated `00` text frame (copies: the caller may reuse its buffers). */
+  /** Pieces of an unterminated `00` text frame: views of the chunks, joined when the frame ends. */
   private held: Buffer[] = [];
   /** Set when the last `read` stopped at a closing frame. */
   sawClose = false;
@@ -133,16 +137,16 @@ export class HixieDecoder {
       throw new ProtocolFault('FRAME_TOO_BIG', `hixie text frame over ${this.maxPayload} bytes`);
     const deliver = this.frameType === TEXT_TYPE;
     if (end < 0) {
-      if (deliver && stop > pos) this.held.push(Buffer.from(buf.subarray(pos, stop)));
+      if (deliver && stop > pos) this.held.push(buf.subarray(pos, stop));
       this.count = size;
       return stop;
     }
     if (deliver) {
       let data: Buffer;
-      if (this.held.length === 0) data = textFrom(buf, pos, end);
+      if (this.held.length === 0) data = textOf(buf, pos, end);
       else {
         this.held.push(buf.subarray(pos, end));
-        data = replaceInvalid(Buffer.concat(this.held, size));
+        data = validText(Buffer.concat(this.held, size));
         this.held = [];
       }
       out.push({ type: 'text', data });
