@@ -63,8 +63,9 @@ function wrap<K extends BrowserEventType>(
 
 /** An EventEmitter that also offers the four browser handler properties and add/removeEventListener. */
 export class BrowserStyleEmitter extends EventEmitter {
-  private readonly handlerProps = new Map<BrowserEventType, { user: unknown; wrapped: NodeListener }>();
-  private readonly added = new Map<BrowserEventType, Map<unknown, NodeListener>>();
+  // Made on first use: most connections never use the browser-style API, and a Map per idle connection adds up.
+  private handlerProps: Map<BrowserEventType, { user: unknown; wrapped: NodeListener }> | undefined;
+  private added: Map<BrowserEventType, Map<unknown, NodeListener>> | undefined;
 
   get onopen(): Listener<'open'> | null {
     return this.getHandler('open');
@@ -94,6 +95,7 @@ export class BrowserStyleEmitter extends EventEmitter {
   /** Adds a listener once per (type, listener) pair, as EventTarget does. */
   addEventListener<K extends BrowserEventType>(type: K, listener: Listener<K>): void {
     if (!TYPES.includes(type) || typeof listener !== 'function') return;
+    this.added ??= new Map();
     let byUser = this.added.get(type);
     if (!byUser) {
       byUser = new Map();
@@ -106,22 +108,23 @@ export class BrowserStyleEmitter extends EventEmitter {
   }
 
   removeEventListener<K extends BrowserEventType>(type: K, listener: Listener<K>): void {
-    const wrapped = this.added.get(type)?.get(listener);
+    const wrapped = this.added?.get(type)?.get(listener);
     if (!wrapped) return;
-    this.added.get(type)?.delete(listener);
+    this.added?.get(type)?.delete(listener);
     this.off(type, wrapped);
   }
 
   private getHandler<K extends BrowserEventType>(type: K): Listener<K> | null {
-    return (this.handlerProps.get(type)?.user as Listener<K> | undefined) ?? null;
+    return (this.handlerProps?.get(type)?.user as Listener<K> | undefined) ?? null;
   }
 
   private setHandler<K extends BrowserEventType>(type: K, fn: Listener<K> | null): void {
-    const old = this.handlerProps.get(type);
+    const old = this.handlerProps?.get(type);
     if (old) this.off(type, old.wrapped);
-    this.handlerProps.delete(type);
+    this.handlerProps?.delete(type);
     if (typeof fn !== 'function') return;
     const wrapped = wrap(this, type, fn);
+    this.handlerProps ??= new Map();
     this.handlerProps.set(type, { user: fn, wrapped });
     this.on(type, wrapped);
   }

@@ -5,7 +5,7 @@ import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
 import { validateCloseArgs } from './close-args.js';
 import { closeOutcome } from './close-outcome.js';
-import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from './internal.js';
+import { HANDSHAKE_FAILED, ON_CLOSE, ON_DATA, ON_END, OPEN, SET_ABORT } from './internal.js';
 import { type SendData, toPayload } from './payload.js';
 import type { Transport, TransportSink } from './transport.js';
 
@@ -46,15 +46,33 @@ function notOpenError(state: ReadyState): UsageError {
   return new UsageError('NOT_OPEN', `the connection is not open (readyState ${state})`);
 }
 
+/** The connection as its transport's sink: one small object instead of a closure per event. */
+class ConnectionSink implements TransportSink {
+  constructor(private readonly conn: Connection) {}
+  data(bytes: Buffer): void {
+    this.conn[ON_DATA](bytes);
+  }
+  end(): void {
+    this.conn[ON_END]();
+  }
+  close(): void {
+    this.conn[ON_CLOSE]();
+  }
+  drain(): void {
+    this.conn.emit('drain');
+  }
+}
+
 export class Connection extends BrowserStyleEmitter {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN_STATE;
   static readonly CLOSING = CLOSING;
   static readonly CLOSED = CLOSED;
-  readonly CONNECTING = CONNECTING;
-  readonly OPEN = OPEN_STATE;
-  readonly CLOSING = CLOSING;
-  readonly CLOSED = CLOSED;
+  // On the prototype (below), not copied into every instance.
+  declare readonly CONNECTING: typeof CONNECTING;
+  declare readonly OPEN: typeof OPEN_STATE;
+  declare readonly CLOSING: typeof CLOSING;
+  declare readonly CLOSED: typeof CLOSED;
 
   readonly draft: DraftId;
   readonly caps: Caps;
@@ -203,13 +221,7 @@ export class Connection extends BrowserStyleEmitter {
     this.extensions = setup.extensions;
     this.abortHandshake = undefined;
     this.state = OPEN_STATE;
-    const sink: TransportSink = {
-      data: (bytes) => this.onData(bytes),
-      end: () => this.onPeerEnd(),
-      close: () => this.onTransportClose(),
-      drain: () => this.emit('drain'),
-    };
-    setup.transport.attach(sink);
+    setup.transport.attach(new ConnectionSink(this));
     if (setup.emitOpen) this.emit('open');
   }
 
@@ -262,12 +274,12 @@ export class Connection extends BrowserStyleEmitter {
     return false;
   }
 
-  private onData(bytes: Buffer): void {
+  [ON_DATA](bytes: Buffer): void {
     if (this.state === CLOSED || !this.codec) return;
     this.dispatch(this.codec.push(bytes));
   }
 
-  private onPeerEnd(): void {
+  [ON_END](): void {
     if (this.state === CLOSED || !this.codec) return;
     this.peerEndSeen = true;
     this.dispatch(this.codec.end());
@@ -353,7 +365,7 @@ export class Connection extends BrowserStyleEmitter {
     this.cancelCloseTimer = transport.setTimer(this.closeTimeout, () => transport.destroy());
   }
 
-  private onTransportClose(): void {
+  [ON_CLOSE](): void {
     if (this.state === CLOSED) return;
     this.state = CLOSED;
     this.cancelCloseTimer?.();
@@ -372,3 +384,11 @@ export class Connection extends BrowserStyleEmitter {
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 }
+
+for (const [name, value] of [
+  ['CONNECTING', CONNECTING],
+  ['OPEN', OPEN_STATE],
+  ['CLOSING', CLOSING],
+  ['CLOSED', CLOSED],
+] as const)
+  Object.defineProperty(Connection.prototype, name, { value, enumerable: true });

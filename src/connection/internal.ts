@@ -6,3 +6,7 @@ export const OPEN = Symbol('wscompat.open');
 export const HANDSHAKE_FAILED = Symbol('wscompat.handshakeFailed');
 /** The Node client registers how to abort its pending handshake: `conn[SET_ABORT](fn)`. */
 export const SET_ABORT = Symbol('wscompat.setAbort');
+/** What the transport reports, as methods on the connection (no closures per connection): see TransportSink. */
+export const ON_DATA = Symbol('wscompat.onData');
+export const ON_END = Symbol('wscompat.onEnd');
+export const ON_CLOSE = Symbol('wscompat.onClose');

@@ -9,7 +9,7 @@ import { cryptoRng } from '../core/rng.js';
 import type { ClientRequest, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
-import { SocketTransport } from './socket-transport.js';
+import { ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
 export class HandshakeError extends Error {
@@ -88,6 +88,9 @@ function runHandshake(
     clearTimeout(timer);
     socket.off('data', onData);
     socket.off('close', onClose);
+    // This listener would keep the handshake's state alive: a shared no-op takes its place.
+    socket.off('error', fail);
+    socket.on('error', ignoreSocketError);
   };
   const fail = (err: Error): void => {
     if (done) return;
@@ -118,7 +121,7 @@ function runHandshake(
     transport.start(received.subarray(bodyEnd), true);
   };
   conn[SET_ABORT](() => fail(new HandshakeError('aborted')));
-  socket.on('error', (err) => fail(err));
+  socket.on('error', fail);
   socket.on('close', onClose);
   socket.on('data', onData);
   // One write, as browsers did: the socket holds it until connected (hixie-76 key3 rides with the head).

@@ -121,6 +121,11 @@ export class WsServer extends EventEmitter {
   }
 
   private makeHost(): UpgradeHost {
+    const clients = this.clients;
+    // One listener function for every connection ('close' is emitted once): no closure per connection.
+    function forget(this: Connection): void {
+      clients.delete(this);
+    }
     return {
       options: this.options,
       load: () => this.clients.size + this.pending,
@@ -128,6 +133,7 @@ export class WsServer extends EventEmitter {
         this.pending += delta;
       },
       editHeaders: (lines, req) => this.emit('headers', lines, req),
+      wantsHeaders: () => this.listenerCount('headers') > 0,
       rejected: (status, reason, req) => this.emit('rejected', status, reason, req),
       opened: (conn) => {
         // A handshake that was under way when close() began: tell that client the server is going away.
@@ -136,7 +142,7 @@ export class WsServer extends EventEmitter {
           return;
         }
         this.clients.add(conn);
-        conn.once('close', () => this.clients.delete(conn));
+        conn.on('close', forget);
       },
     };
   }

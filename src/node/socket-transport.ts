@@ -2,8 +2,33 @@
 import type { Socket } from 'node:net';
 import type { Transport, TransportSink } from '../connection/transport.js';
 
+/** The socket's transport, so its listeners can be shared functions instead of closures per connection. */
+const TRANSPORT = Symbol('wscompat.transport');
+type BoundSocket = Socket & { [TRANSPORT]?: SocketTransport | undefined };
+
+function sinkOf(socket: BoundSocket): TransportSink | undefined {
+  return socket[TRANSPORT]?.sink;
+}
+function onData(this: BoundSocket, chunk: Buffer): void {
+  sinkOf(this)?.data(chunk);
+}
+function onEnd(this: BoundSocket): void {
+  sinkOf(this)?.end();
+}
+function onDrain(this: BoundSocket): void {
+  sinkOf(this)?.drain();
+}
+function onClose(this: BoundSocket): void {
+  const sink = sinkOf(this);
+  // The socket may be kept by its owner after close: let it drop the connection.
+  this[TRANSPORT] = undefined;
+  sink?.close();
+}
+/** Errors (resets, EPIPE) end in 'close', which reports 1006; a listener keeps them from throwing. */
+export function ignoreSocketError(): void {}
+
 export class SocketTransport implements Transport {
-  private sink: TransportSink | undefined;
+  sink: TransportSink | undefined;
   private paused = false;
   private started = false;
   /** Bytes read with or behind the handshake, held while paused before start() could deliver them. */
@@ -63,13 +88,14 @@ export class SocketTransport implements Transport {
 
   attach(sink: TransportSink): void {
     this.sink = sink;
-    const socket = this.socket;
-    socket.on('data', (chunk: Buffer) => sink.data(chunk));
-    socket.on('end', () => sink.end());
-    socket.on('drain', () => sink.drain());
-    // Errors (resets, EPIPE) end in 'close', which reports 1006; the listener keeps them from throwing.
-    socket.on('error', () => {});
-    socket.once('close', () => sink.close());
+    const socket = this.socket as BoundSocket;
+    socket[TRANSPORT] = this;
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('drain', onDrain);
+    // Idempotent: the server's handshake may have added it already.
+    if (!socket.listeners('error').includes(ignoreSocketError)) socket.on('error', ignoreSocketError);
+    socket.on('close', onClose);
     if (socket.destroyed) queueMicrotask(() => sink.close());
   }
 
@@ -80,13 +106,14 @@ export class SocketTransport implements Transport {
    * is paused, both wait for resume().
    */
   start(leftover: Buffer, later: boolean): void {
-    const go = (): void => {
-      this.started = true;
-      if (leftover.length > 0) this.held = leftover;
-      if (!this.paused) this.flow();
-    };
-    if (later) setImmediate(go);
-    else go();
+    if (leftover.length > 0) this.held = leftover;
+    if (later) setImmediate(() => this.go());
+    else this.go();
+  }
+
+  private go(): void {
+    this.started = true;
+    if (!this.paused) this.flow();
   }
 
   private flow(): void {

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { headerValue } from '../core/headers.js';
 import { toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions, VerifyClientInfo, VerifyClientResult } from './server-options.js';
+import { ignoreSocketError } from './socket-transport.js';
 
 /** Why a handshake ended without a connection: `signal.reason.code` in VerifyClientInfo. */
 export type HandshakeAbortCode = 'client-gone' | 'timeout' | 'refused';
@@ -24,7 +25,8 @@ interface AttemptHost {
  * the attempt ends without an open connection, so resources a hook made for it can be released.
  */
 export class HandshakeAttempt {
-  private readonly controller = new AbortController();
+  // Made on first use (only verifyClient sees the signal), as it costs more than the rest of the attempt.
+  private controller: AbortController | undefined;
   private readonly timer: NodeJS.Timeout;
   private settled = false;
 
@@ -35,13 +37,17 @@ export class HandshakeAttempt {
   ) {
     host.pendingDelta(1);
     // A head, hook or key3 that never completes must not hold the socket (and a maxConnections slot).
-    this.timer = setTimeout(() => {
-      this.giveUp('timeout', 'opening handshake timed out');
-      socket.destroy();
-    }, timeout);
-    socket.on('error', () => {});
+    this.timer = setTimeout(onTimeout, timeout, this);
+    // Shared, not a closure: it stays on the socket for the connection's whole life.
+    socket.on('error', ignoreSocketError);
     socket.once('close', this.onGone);
     socket.once('end', this.onGone);
+  }
+
+  /** The attempt ran out of time: also the end of its socket. */
+  timedOut(): void {
+    this.giveUp('timeout', 'opening handshake timed out');
+    this.socket.destroy();
   }
 
   /**
@@ -54,6 +60,7 @@ export class HandshakeAttempt {
   };
 
   get signal(): AbortSignal {
+    this.controller ??= new AbortController();
     return this.controller.signal;
   }
 
@@ -69,7 +76,7 @@ export class HandshakeAttempt {
 
   giveUp(code: HandshakeAbortCode, message: string): void {
     if (!this.settle()) return;
-    this.controller.abort(Object.assign(new Error(message), { code }) satisfies HandshakeAbortReason);
+    this.controller?.abort(Object.assign(new Error(message), { code }) satisfies HandshakeAbortReason);
   }
 
   private settle(): boolean {
@@ -82,6 +89,10 @@ export class HandshakeAttempt {
     this.host.pendingDelta(-1);
     return true;
   }
+}
+
+function onTimeout(attempt: HandshakeAttempt): void {
+  attempt.timedOut();
 }
 
 export interface Refusal {

@@ -25,6 +25,8 @@ export interface UpgradeHost {
   pendingDelta(delta: 1 | -1): void;
   /** Lets 'headers' listeners see (and append to) the 101 head lines before it is written. */
   editHeaders(lines: string[], req: IncomingMessage): void;
+  /** Someone listens to 'headers': without, the head is written as the draft built it. */
+  wantsHeaders(): boolean;
   rejected(status: number, reason: string, req: IncomingMessage): void;
   opened(conn: Connection): void;
 }
@@ -45,6 +47,7 @@ function reject(
 
 /** Lets 'headers' listeners edit the head; the bytes are rebuilt only when a line changed. */
 function responseHead(host: UpgradeHost, accept: Accepted, req: IncomingMessage): Buffer {
+  if (!host.wantsHeaders()) return accept.response;
   const text = accept.response.toString('latin1');
   const lines = text.slice(0, text.length - 4).split('\r\n');
   const before = lines.join('\n');
@@ -87,15 +90,17 @@ export async function runUpgrade(
   });
   if (!negotiation.ok) return reject(host, socket, req, attempt, negotiation.rejection);
   const { draft } = negotiation;
-  const refusal = await verify(options, req, {
-    draft,
-    caps: getDraft(draft).caps,
-    secure,
-    protocols: offered ?? (negotiation.accept.protocol === '' ? [] : [negotiation.accept.protocol]),
-    signal: attempt.signal,
-  });
-  if (attempt.over) return;
-  if (refusal) return reject(host, socket, req, attempt, refusal);
+  if (options.verifyClient) {
+    const refusal = await verify(options, req, {
+      draft,
+      caps: getDraft(draft).caps,
+      secure,
+      protocols: offered ?? (negotiation.accept.protocol === '' ? [] : [negotiation.accept.protocol]),
+      signal: attempt.signal,
+    });
+    if (attempt.over) return;
+    if (refusal) return reject(host, socket, req, attempt, refusal);
+  }
   let accept = negotiation.accept;
   if (offered !== undefined && options.handleProtocols) {
     const choice = await chooseProtocol(options, offered, req);
@@ -108,12 +113,24 @@ export async function runUpgrade(
     if (!again.ok) return reject(host, socket, req, attempt, again.rejection);
     accept = again.accept;
   }
+  const response = responseHead(host, accept, req);
+  // Nagle would hold a second small write (the hixie-76 answer) until the 101 is acknowledged.
+  socket.setNoDelay(true);
+  if (pending.length >= accept.bodyLength) {
+    // Usual case (RFC 6455 has no body; hixie-76 key3 came with the head): one write, one segment.
+    const bytes = pending.release();
+    const answer =
+      accept.bodyLength > 0 ? accept.answerBody(bytes.subarray(0, accept.bodyLength)) : undefined;
+    socket.write(answer ? Buffer.concat([response, answer]) : response);
+    attempt.succeeded();
+    return open(host, req, socket, draft, accept, bytes.subarray(accept.bodyLength), done);
+  }
   // Written before key3 is read, or a proxy holding key3 until it sees the 101 deadlocks (ws #687).
-  socket.write(responseHead(host, accept, req));
+  socket.write(response);
   pending.whenAtLeast(accept.bodyLength, () => {
     if (socket.destroyed) return;
     const bytes = pending.release();
-    if (accept.bodyLength > 0) socket.write(accept.answerBody(bytes.subarray(0, accept.bodyLength)));
+    socket.write(accept.answerBody(bytes.subarray(0, accept.bodyLength)));
     attempt.succeeded();
     open(host, req, socket, draft, accept, bytes.subarray(accept.bodyLength), done);
   });
