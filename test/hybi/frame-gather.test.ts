@@ -6,10 +6,10 @@ import { rawFrame } from './helpers.js';
 
 type Backend = 'native' | 'wasm' | 'js';
 
-/** The switches that select each backend; mask.ts reads them when it loads. */
+/** The switches that select each backend (empty = unset); mask.ts reads them when it loads. */
 const ENV: Record<Backend, Record<string, string>> = {
-  native: {},
-  wasm: { WSCOMPAT_NO_BUFFERUTIL: '1' },
+  native: { WSCOMPAT_NO_BUFFERUTIL: '', WSCOMPAT_NO_WASM: '' },
+  wasm: { WSCOMPAT_NO_BUFFERUTIL: '1', WSCOMPAT_NO_WASM: '' },
   js: { WSCOMPAT_NO_BUFFERUTIL: '1', WSCOMPAT_NO_WASM: '1' },
 };
 

@@ -117,13 +117,13 @@ export class HybiCodec implements Codec, FrameSink {
   }
 
   /** FrameSink: one complete frame from the reader. */
-  frame(opcode: number, fin: boolean, payload: Buffer): boolean {
+  frame(opcode: number, fin: boolean, payload: Buffer, utf8?: boolean): boolean {
     switch (opcode) {
       case OP_TEXT:
       case OP_BINARY:
         if (fin) {
           // RFC 6455 §8.1: a text message MUST be UTF-8.
-          if (opcode === OP_TEXT && !isValidUtf8(payload))
+          if (opcode === OP_TEXT && !(utf8 ?? isValidUtf8(payload)))
             return this.fail('INVALID_UTF8', 'text is not UTF-8');
           this.events.push({ type: opcode === OP_TEXT ? 'text' : 'binary', data: payload });
           return true;

@@ -1,12 +1,16 @@
 // Hybi frame parsing (RFC 6455 §5.2-§5.5): header rules, frames across chunks, unmasking (§5.3).
 import type { FaultName } from '../../core/faults.js';
 import { maskBuffer, maskCopy } from './mask.js';
-import { MAX_CONTROL_PAYLOAD, MAX_HEADER, OP_BINARY, OP_PONG } from './opcodes.js';
+import { MAX_CONTROL_PAYLOAD, MAX_HEADER, OP_BINARY, OP_PONG, OP_TEXT } from './opcodes.js';
+import { GatheredText } from './text-check.js';
 
 /** Where complete frames and header faults go. */
 export interface FrameSink {
-  /** A complete, unmasked frame. Return false to stop reading (the sink failed or closed). */
-  frame(opcode: number, fin: boolean, payload: Buffer): boolean;
+  /**
+   * A complete, unmasked frame. Return false to stop reading (the sink failed or closed). `utf8` is set
+   * for a final text frame gathered from several chunks: whether it is UTF-8, checked as it arrived.
+   */
+  frame(opcode: number, fin: boolean, payload: Buffer, utf8?: boolean): boolean;
   /** A framing rule was broken; the reader has stopped. */
   fault(fault: FaultName, message: string): void;
 }
@@ -27,6 +31,12 @@ export interface FrameReaderOptions {
 const EAGER_LIMIT = 4 * 1024 * 1024;
 
 /**
+ * From this length a final text frame is checked for UTF-8 piece by piece as it is gathered, while each
+ * piece is in cache; a shorter one stays in cache whole and is checked once, at the end (fewer calls).
+ */
+const CHECK_AS_GATHERED = 256 * 1024;
+
+/**
  * Turns a byte stream into frames. A frame that arrives whole inside one chunk is delivered as a view of
  * that chunk, unmasked in place (no copy). A frame spanning chunks is copied into one buffer as each
  * chunk arrives, unmasked on the way (one pass while the chunk is in cache; chunks are not held).
@@ -40,6 +50,9 @@ export class FrameReader {
   private filled = 0;
   /** Header length of the frame being gathered (its bytes count as held). */
   private headerLength = 0;
+  /** A final text frame being gathered is checked for UTF-8 piece by piece. */
+  private checkText = false;
+  private readonly text = new GatheredText();
   private stopped = false;
   /** A fragmented data message is open (RFC 6455 §5.4) and how many payload bytes it has so far. */
   private messageOpen = false;
@@ -134,6 +147,8 @@ export class FrameReader {
     this.headerLength = header;
     this.gathered = Buffer.allocUnsafe(Math.min(this.payloadLength, EAGER_LIMIT));
     this.filled = 0;
+    this.checkText = this.opcode === OP_TEXT && this.fin && this.payloadLength >= CHECK_AS_GATHERED;
+    if (this.checkText) this.text.reset();
     this.append(buf, start, buf.length);
   }
 
@@ -148,7 +163,8 @@ export class FrameReader {
     const payload = this.gathered!;
     this.gathered = undefined;
     this.filled = 0;
-    return this.emit(payload) ? want : -1;
+    const utf8 = this.checkText ? this.text.finish(payload, payload.length) : undefined;
+    return this.emit(payload, utf8) ? want : -1;
   }
 
   /** Copy `buf[start..end)` to the end of the gathered payload, unmasking with the key in phase. */
@@ -177,6 +193,7 @@ export class FrameReader {
       else maskCopy(buf, start, end, into, filled, k3, k0, k1, k2);
     }
     this.filled = filled + n;
+    if (this.checkText) this.text.update(into, filled + n);
   }
 
   /**
@@ -253,7 +270,7 @@ export class FrameReader {
   }
 
   /** Update the message state and hand an unmasked frame to the sink. */
-  private emit(payload: Buffer): boolean {
+  private emit(payload: Buffer, utf8?: boolean): boolean {
     const opcode = this.opcode;
     if (opcode < 0x8) {
       if (this.fin) {
@@ -264,7 +281,7 @@ export class FrameReader {
         this.messageBytes += payload.length;
       }
     }
-    if (this.sink.frame(opcode, this.fin, payload)) return true;
+    if (this.sink.frame(opcode, this.fin, payload, utf8)) return true;
     this.stop();
     return false;
   }
