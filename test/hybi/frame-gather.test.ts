@@ -94,7 +94,7 @@ describe.each(['native', 'wasm', 'js'] as const)('frames across chunks, %s unmas
     }
   });
 
-  it('a long frame cut at every boundary near each 32 KiB block edge and at odd offsets', async () => {
+  it('a long frame cut at every boundary near the thresholds and 32 and 64 KiB edges, at odd offsets', async () => {
     const { server } = await load(backend);
     const payload = bytes(70_000, 2);
     const wire = rawFrame({ opcode: 2, payload, mask: KEY });
