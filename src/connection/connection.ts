@@ -5,70 +5,30 @@ import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
 import { validateCloseArgs } from './close-args.js';
 import { closeOutcome } from './close-outcome.js';
+import type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
 import { HANDSHAKE_FAILED, ON_CLOSE, ON_DATA, ON_END, OPEN, SET_ABORT } from './internal.js';
-import { type SendData, toPayload } from './payload.js';
-import type { Transport, TransportSink } from './transport.js';
+import { controlPayload, type SendData, toPayload } from './payload.js';
+import {
+  CLOSED,
+  CLOSING,
+  CONNECTING,
+  defineReadyStates,
+  notOpenError,
+  OPEN_STATE,
+  type ReadyState,
+} from './ready-state.js';
+import { ConnectionSink } from './sink.js';
+import type { Transport } from './transport.js';
 
+export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
 export type { SendData } from './payload.js';
-
-export type ReadyState = 0 | 1 | 2 | 3;
-export type SendCallback = (err?: Error | null) => void;
-
-/** Fixed at creation: what is known before the handshake ends. */
-export interface ConnectionInit {
-  readonly draft: DraftId;
-  readonly caps: Caps;
-  readonly role: Role;
-  readonly url: string;
-  /** Milliseconds to wait for the peer's side of the closing handshake before destroying the transport. */
-  readonly closeTimeout: number;
-}
-
-/** Given by the Node layer once the opening handshake succeeded. */
-export interface OpenSetup {
-  readonly transport: Transport;
-  readonly codec: Codec;
-  readonly protocol: string;
-  readonly extensions: string;
-  /** Clients emit 'open'; servers hand the connection out already open. */
-  readonly emitOpen: boolean;
-}
-
-const CONNECTING = 0;
-const OPEN_STATE = 1;
-const CLOSING = 2;
-const CLOSED = 3;
-/** RFC 6455 §5.5: control frame payloads are at most 125 bytes. */
-const MAX_CONTROL_PAYLOAD = 125;
-const EMPTY = Buffer.alloc(0);
-
-function notOpenError(state: ReadyState): UsageError {
-  return new UsageError('NOT_OPEN', `the connection is not open (readyState ${state})`);
-}
-
-/** The connection as its transport's sink: one small object instead of a closure per event. */
-class ConnectionSink implements TransportSink {
-  constructor(private readonly conn: Connection) {}
-  data(bytes: Buffer): void {
-    this.conn[ON_DATA](bytes);
-  }
-  end(): void {
-    this.conn[ON_END]();
-  }
-  close(): void {
-    this.conn[ON_CLOSE]();
-  }
-  drain(): void {
-    this.conn.emit('drain');
-  }
-}
-
+export type { ReadyState } from './ready-state.js';
 export class Connection extends BrowserStyleEmitter {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN_STATE;
   static readonly CLOSING = CLOSING;
   static readonly CLOSED = CLOSED;
-  // On the prototype (below), not copied into every instance.
+  // On the prototype (defineReadyStates), not copied into every instance.
   declare readonly CONNECTING: typeof CONNECTING;
   declare readonly OPEN: typeof OPEN_STATE;
   declare readonly CLOSING: typeof CLOSING;
@@ -243,9 +203,7 @@ export class Connection extends BrowserStyleEmitter {
   private control(type: 'ping' | 'pong', data: SendData | undefined, cb: SendCallback | undefined): boolean {
     if (!this.caps.ping) throw new UsageError('PING_UNSUPPORTED', `${this.draft} has no ping or pong`);
     if (this.state === CONNECTING) throw notOpenError(CONNECTING);
-    const payload = data === undefined ? EMPTY : toPayload(data);
-    if (payload.length > MAX_CONTROL_PAYLOAD)
-      throw new RangeError(`${type} payload must be at most ${MAX_CONTROL_PAYLOAD} bytes (RFC 6455 §5.5)`);
+    const payload = controlPayload(type, data);
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
     return transport.write(codec.encode({ type, data: payload }), cb);
@@ -385,10 +343,4 @@ export class Connection extends BrowserStyleEmitter {
   }
 }
 
-for (const [name, value] of [
-  ['CONNECTING', CONNECTING],
-  ['OPEN', OPEN_STATE],
-  ['CLOSING', CLOSING],
-  ['CLOSED', CLOSED],
-] as const)
-  Object.defineProperty(Connection.prototype, name, { value, enumerable: true });
+defineReadyStates(Connection.prototype);
