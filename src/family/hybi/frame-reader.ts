@@ -57,7 +57,7 @@ export class FrameReader {
   /** A fragmented data message is open (RFC 6455 §5.4) and how many payload bytes it has so far. */
   private messageOpen = false;
   private messageBytes = 0;
-  // The header parsed last, with its masking key (RFC 6455 §5.3).
+  // The header parsed last; its masking key (RFC 6455 §5.3) is kept only when gathering or split.
   private opcode = 0;
   private fin = false;
   private masked = false;
@@ -112,6 +112,7 @@ export class FrameReader {
       const start = pos + header;
       const end = start + this.payloadLength;
       if (end > len) {
+        this.keyFrom(buf, start - 4);
         this.startGathering(buf, start, header);
         return;
       }
@@ -133,13 +134,17 @@ export class FrameReader {
       return -1;
     }
     this.scratchLength = 0;
+    // The key sits in the scratch space, not just before the payload.
+    this.keyFrom(this.scratch, header - 4);
     const start = header - have;
     const end = start + this.payloadLength;
     if (end > chunk.length) {
       this.startGathering(chunk, start, header);
       return -1;
     }
-    return this.deliver(chunk, start, end) ? end : -1;
+    const payload = chunk.subarray(start, end);
+    if (this.masked && end > start) maskBuffer(payload, this.k0, this.k1, this.k2, this.k3);
+    return this.emit(payload) ? end : -1;
   }
 
   /** The payload from `buf[start]` runs past this chunk: start its own buffer. */
@@ -253,20 +258,24 @@ export class FrameReader {
     this.fin = fin;
     this.masked = masked;
     this.payloadLength = length;
-    if (masked) {
-      this.k0 = buf[pos + size - 4]!;
-      this.k1 = buf[pos + size - 3]!;
-      this.k2 = buf[pos + size - 2]!;
-      this.k3 = buf[pos + size - 1]!;
-    }
     return size;
   }
 
-  /** Unmask `buf[start..end)` in place and hand the frame on. */
+  /** Unmask `buf[start..end)` in place, its key just before it, and hand the frame on. */
   private deliver(buf: Buffer, start: number, end: number): boolean {
     const payload = buf.subarray(start, end);
-    if (this.masked && end > start) maskBuffer(payload, this.k0, this.k1, this.k2, this.k3);
+    if (this.masked && end > start)
+      maskBuffer(payload, buf[start - 4]!, buf[start - 3]!, buf[start - 2]!, buf[start - 1]!);
     return this.emit(payload);
+  }
+
+  /** Keep the masking key (RFC 6455 §5.3) of a frame whose payload is not right after it. */
+  private keyFrom(buf: Buffer, pos: number): void {
+    if (!this.masked) return;
+    this.k0 = buf[pos]!;
+    this.k1 = buf[pos + 1]!;
+    this.k2 = buf[pos + 2]!;
+    this.k3 = buf[pos + 3]!;
   }
 
   /** Update the message state and hand an unmasked frame to the sink. */

@@ -54,7 +54,8 @@ function moduleBytes(): Uint8Array {
     ...[0x03, 0x02, 0x01, 0x00], // functions: one of type 0
     ...[0x05, 0x03, 0x01, 0x00, 0x01], // memory: one page, no maximum
     ...[0x07, 0x09, 0x02, 0x01, 0x6d, 0x02, 0x00, 0x01, 0x78, 0x00, 0x00], // exports "m", "x"
-    ...[0x0a, body.length + 2, 0x01, body.length, ...body], // code
+    // code: one body; both sizes stay under 128, so each fits one LEB128 byte.
+    ...[0x0a, body.length + 2, 0x01, body.length, ...body],
   ]);
 }
 
