@@ -57,10 +57,15 @@ export class WsServer extends EventEmitter {
       socket.destroy();
       return;
     }
-    runUpgrade(this.host, req, socket, head, cb).catch((err: unknown) => {
+    const failed = (err: unknown): void => {
       socket.destroy();
       this.emit('error', err);
-    });
+    };
+    try {
+      runUpgrade(this.host, req, socket, head, cb)?.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   }
 
   /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */

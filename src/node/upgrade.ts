@@ -12,7 +12,7 @@ import { negotiate } from '../sniff/negotiate.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions } from './server-options.js';
-import { SocketTransport } from './socket-transport.js';
+import { ignoreSocketError, SocketTransport } from './socket-transport.js';
 import { chooseProtocol, HandshakeAttempt, verify } from './upgrade-hooks.js';
 
 type Accepted = Extract<AcceptResult, { ok: true }>;
@@ -31,18 +31,44 @@ export interface UpgradeHost {
   opened(conn: Connection): void;
 }
 
+/** One handshake's fixed facts, passed along its steps. */
+interface Handshake {
+  readonly host: UpgradeHost;
+  readonly req: IncomingMessage;
+  readonly socket: Socket;
+  readonly head: Buffer;
+  readonly done: (conn: Connection, req: IncomingMessage) => void;
+}
+
+/**
+ * What a handshake that cannot finish at once needs (hooks that may be async, hixie-76 key3 still to come):
+ * the bytes arriving meanwhile, the timeout, the client leaving. A handshake that finishes within the
+ * 'upgrade' event needs none of it.
+ */
+interface Waiting {
+  readonly pending: PendingBytes;
+  readonly attempt: HandshakeAttempt;
+}
+
+function startWaiting(hs: Handshake): Waiting {
+  return {
+    pending: new PendingBytes(hs.socket, hs.head),
+    attempt: new HandshakeAttempt(hs.host, hs.socket, hs.host.options.handshakeTimeout),
+  };
+}
+
 function reject(
-  host: UpgradeHost,
-  socket: Socket,
-  req: IncomingMessage,
-  attempt: HandshakeAttempt,
+  hs: Handshake,
+  waiting: Waiting | undefined,
   rejection: { status: number; reason: string; headers?: readonly HeaderLine[] },
-): void {
+): undefined {
+  const { host, socket, req } = hs;
   const { status, reason, headers = [] } = rejection;
-  attempt.giveUp('refused', `refused with ${status}`);
+  waiting?.attempt.giveUp('refused', `refused with ${status}`);
   host.rejected(status, reason, req);
   if (!socket.destroyed && socket.writable) socket.end(serializeRejection({ status, reason, headers }));
   else socket.destroy();
+  return undefined;
 }
 
 /** Lets 'headers' listeners edit the head; the bytes are rebuilt only when a line changed. */
@@ -59,19 +85,22 @@ function responseHead(host: UpgradeHost, accept: Accepted, req: IncomingMessage)
 /**
  * Handle one upgrade request from its 'upgrade' event to an open Connection (or a refusal). Order: limits,
  * negotiate (so hooks only see requests that will be accepted), verifyClient, handleProtocols, the 101.
+ * Without hooks the whole handshake runs within the event; a promise is returned only when it waits.
  */
-export async function runUpgrade(
+export function runUpgrade(
   host: UpgradeHost,
   req: IncomingMessage,
   socket: Socket,
   head: Buffer,
   done: (conn: Connection, req: IncomingMessage) => void,
-): Promise<void> {
+): Promise<void> | undefined {
   const { options } = host;
-  const pending = new PendingBytes(socket, head);
-  const attempt = new HandshakeAttempt(host, socket, options.handshakeTimeout);
-  if (host.load() > options.maxConnections)
-    return reject(host, socket, req, attempt, { status: 503, reason: 'too many connections' });
+  // Node removed its own error listener on upgrade: a shared no-op stays for the socket's whole life.
+  socket.on('error', ignoreSocketError);
+  const hs: Handshake = { host, req, socket, head, done };
+  // Handshakes in progress count (maxConnections); this one is not counted yet.
+  if (host.load() >= options.maxConnections)
+    return reject(hs, undefined, { status: 503, reason: 'too many connections' });
   const requestHead = toRequestHead(req);
   const secure = isSecureRequest(req, options.trustProxy);
   const base = {
@@ -88,63 +117,85 @@ export async function runUpgrade(
       return undefined;
     },
   });
-  if (!negotiation.ok) return reject(host, socket, req, attempt, negotiation.rejection);
+  if (!negotiation.ok) return reject(hs, undefined, negotiation.rejection);
+  const asks = offered !== undefined && options.handleProtocols !== undefined;
+  if (!options.verifyClient && !asks) return answer(hs, negotiation.draft, negotiation.accept, undefined);
+  return runHooks(hs, negotiation, offered, (chosen) =>
+    negotiate(requestHead, { ...base, selectProtocol: () => chosen }),
+  );
+}
+
+type Negotiated = Extract<ReturnType<typeof negotiate>, { ok: true }>;
+
+/** verifyClient then handleProtocols, either of which may be async; the handshake is counted meanwhile. */
+async function runHooks(
+  hs: Handshake,
+  negotiation: Negotiated,
+  offered: readonly string[] | undefined,
+  renegotiate: (chosen: string) => ReturnType<typeof negotiate>,
+): Promise<void> {
+  const { options } = hs.host;
+  const waiting = startWaiting(hs);
+  const { attempt } = waiting;
   const { draft } = negotiation;
   if (options.verifyClient) {
-    const refusal = await verify(options, req, {
+    const refusal = await verify(options, hs.req, {
       draft,
       caps: getDraft(draft).caps,
-      secure,
+      secure: isSecureRequest(hs.req, options.trustProxy),
       protocols: offered ?? (negotiation.accept.protocol === '' ? [] : [negotiation.accept.protocol]),
       signal: attempt.signal,
     });
     if (attempt.over) return;
-    if (refusal) return reject(host, socket, req, attempt, refusal);
+    if (refusal) return reject(hs, waiting, refusal);
   }
   let accept = negotiation.accept;
   if (offered !== undefined && options.handleProtocols) {
-    const choice = await chooseProtocol(options, offered, req);
+    const choice = await chooseProtocol(options, offered, hs.req);
     if (attempt.over) return;
-    if (!('chosen' in choice)) return reject(host, socket, req, attempt, choice);
+    if (!('chosen' in choice)) return reject(hs, waiting, choice);
     const { chosen } = choice;
     // negotiate() is pure and synchronous: run it again with the answer already known.
-    const again =
-      chosen === undefined ? negotiation : negotiate(requestHead, { ...base, selectProtocol: () => chosen });
-    if (!again.ok) return reject(host, socket, req, attempt, again.rejection);
+    const again = chosen === undefined ? negotiation : renegotiate(chosen);
+    if (!again.ok) return reject(hs, waiting, again.rejection);
     accept = again.accept;
   }
-  const response = responseHead(host, accept, req);
+  answer(hs, draft, accept, waiting);
+}
+
+/** The 101 (and the hixie-76 answer once key3 is in), then the open connection. */
+function answer(hs: Handshake, draft: DraftId, accept: Accepted, waiting: Waiting | undefined): undefined {
+  const { socket } = hs;
+  const response = responseHead(hs.host, accept, hs.req);
   // Nagle would hold a second small write (the hixie-76 answer) until the 101 is acknowledged.
   socket.setNoDelay(true);
-  if (pending.length >= accept.bodyLength) {
+  const have = waiting ? waiting.pending.length : hs.head.length;
+  if (have >= accept.bodyLength) {
     // Usual case (RFC 6455 has no body; hixie-76 key3 came with the head): one write, one segment.
-    const bytes = pending.release();
-    const answer =
-      accept.bodyLength > 0 ? accept.answerBody(bytes.subarray(0, accept.bodyLength)) : undefined;
-    socket.write(answer ? Buffer.concat([response, answer]) : response);
-    attempt.succeeded();
-    return open(host, req, socket, draft, accept, bytes.subarray(accept.bodyLength), done);
+    const bytes = waiting ? waiting.pending.release() : hs.head;
+    const body = accept.bodyLength > 0 ? accept.answerBody(bytes.subarray(0, accept.bodyLength)) : undefined;
+    socket.write(body ? Buffer.concat([response, body]) : response);
+    waiting?.attempt.succeeded();
+    open(hs, draft, accept, bytes.subarray(accept.bodyLength));
+    return;
   }
   // Written before key3 is read, or a proxy holding key3 until it sees the 101 deadlocks (ws #687).
   socket.write(response);
+  const { pending, attempt } = waiting ?? startWaiting(hs);
   pending.whenAtLeast(accept.bodyLength, () => {
     if (socket.destroyed) return;
     const bytes = pending.release();
     socket.write(accept.answerBody(bytes.subarray(0, accept.bodyLength)));
     attempt.succeeded();
-    open(host, req, socket, draft, accept, bytes.subarray(accept.bodyLength), done);
+    open(hs, draft, accept, bytes.subarray(accept.bodyLength));
   });
+  return;
 }
 
-function open(
-  host: UpgradeHost,
-  req: IncomingMessage,
-  socket: Socket,
-  draftId: DraftId,
-  accept: Accepted,
-  leftover: Buffer,
-  done: (conn: Connection, req: IncomingMessage) => void,
-): void {
+function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffer): void {
+  const { host, req, socket } = hs;
+  // Not reading until the transport starts (a 'data' listener would resume the stream by itself).
+  socket.pause();
   const draft = getDraft(draftId);
   const conn = new Connection({
     draft: draftId,
@@ -162,7 +213,7 @@ function open(
     emitOpen: false,
   });
   host.opened(conn);
-  done(conn, req);
+  hs.done(conn, req);
   // After the user's 'connection' listener ran, so it sees frames pipelined behind the handshake.
   transport.start(leftover, false);
 }
