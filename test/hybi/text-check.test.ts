@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../src/core/rng.js';
 import type { CodecEvent } from '../../src/core/types.js';
+import { Utf8Validator } from '../../src/core/utf8.js';
 import { DRAFTS } from '../../src/drafts.js';
-import { GatheredText, lastBoundary } from '../../src/family/hybi/text-check.js';
+import { FragmentedText, GatheredText, lastBoundary } from '../../src/family/hybi/text-check.js';
 import { rawFrame } from './helpers.js';
 
 /** Text made of 1- to 4-byte characters, optionally with bytes that break it. */
@@ -60,6 +61,40 @@ describe('GatheredText', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('FragmentedText', () => {
+  it('fails at the same fragment as the byte-wise validator, and finishes the same', () => {
+    fc.assert(
+      fc.property(textArb, fc.array(fc.nat(), { maxLength: 12 }), (bytes, cuts) => {
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const fast = new FragmentedText();
+        const reference = new Utf8Validator();
+        let at = 0;
+        for (const p of [...points, bytes.length]) {
+          const fragment = bytes.subarray(at, p);
+          at = p;
+          const ok = reference.update(fragment);
+          expect(fast.update(fragment)).toBe(ok);
+          if (!ok) return;
+        }
+        expect(fast.finish()).toBe(reference.finish());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a character cut over several fragments, one byte at a time', () => {
+    const check = new FragmentedText();
+    for (const b of Buffer.from('a🎉é日', 'utf8')) expect(check.update(Buffer.from([b]))).toBe(true);
+    expect(check.finish()).toBe(true);
+    for (const b of Buffer.from('🎉', 'utf8').subarray(0, 3))
+      expect(check.update(Buffer.from([b]))).toBe(true);
+    expect(check.finish()).toBe(false);
+    // Reset by finish: a fresh message starts clean. F4 90 is above U+10FFFF, refused at its second byte.
+    expect(check.update(Buffer.from([0x41, 0xf4]))).toBe(true);
+    expect(check.update(Buffer.from([0x90]))).toBe(false);
   });
 });
 

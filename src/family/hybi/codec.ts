@@ -2,7 +2,7 @@
 import { asBuffer, EMPTY } from '../../core/bytes.js';
 import { type FaultName, UsageError } from '../../core/faults.js';
 import type { Codec, CodecEvent, CodecOptions, CodecState, OutboundMessage, Role } from '../../core/types.js';
-import { isValidUtf8, Utf8Validator } from '../../core/utf8.js';
+import { isValidUtf8 } from '../../core/utf8.js';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
 import { FrameReader, type FrameSink } from './frame-reader.js';
 import {
@@ -16,6 +16,7 @@ import {
   OP_TEXT,
 } from './opcodes.js';
 import { faultCloseCode, type HybiProfile, isCloseCodeAllowed } from './profile.js';
+import { FragmentedText } from './text-check.js';
 
 /** RFC 6455 §7.1.5: the code reported for a close frame without a body. */
 const NO_STATUS = 1005;
@@ -28,7 +29,7 @@ export class HybiCodec implements Codec, FrameSink {
   private fragments: Buffer[] = [];
   private fragmentBytes = 0;
   private messageOpcode = 0;
-  private readonly utf8 = new Utf8Validator();
+  private readonly utf8 = new FragmentedText();
   private readonly rng: CodecOptions['rng'] | undefined;
 
   constructor(
