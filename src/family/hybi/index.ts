@@ -4,7 +4,7 @@ export { buildHybiRequest } from './client-handshake.js';
 export { HybiCodec } from './codec.js';
 export { createHybiDraft } from './draft.js';
 export { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
-export { maskBuffer, maskInPlace, NATIVE_MASK } from './mask.js';
+export { MASK_BACKEND, maskBuffer, maskCopy, maskInPlace, NATIVE_MASK } from './mask.js';
 export {
   type CodeRange,
   faultCloseCode,
