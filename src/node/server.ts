@@ -25,8 +25,10 @@ export class WsServer extends EventEmitter {
   private pending = 0;
   private closing = false;
   private readonly onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
-    this.handleUpgrade(req, socket, head, (conn) => this.emit('connection', conn, req));
+    this.handleUpgrade(req, socket, head, this.emitConnection);
   };
+  /** Made once: the handshake passes the request back, so no closure per connection is needed. */
+  private readonly emitConnection: ConnectionListener = (conn, req) => this.emit('connection', conn, req);
 
   constructor(options: ServerOptions, onConnection?: ConnectionListener) {
     super();
@@ -57,15 +59,17 @@ export class WsServer extends EventEmitter {
       socket.destroy();
       return;
     }
-    const failed = (err: unknown): void => {
-      socket.destroy();
-      this.emit('error', err);
-    };
     try {
-      runUpgrade(this.host, req, socket, head, cb)?.catch(failed);
+      runUpgrade(this.host, req, socket, head, cb)?.catch((err: unknown) => this.upgradeFailed(socket, err));
     } catch (err) {
-      failed(err);
+      this.upgradeFailed(socket, err);
     }
+  }
+
+  /** A bug (ours or a listener's) during a handshake costs that socket only. */
+  private upgradeFailed(socket: Socket, err: unknown): void {
+    socket.destroy();
+    this.emit('error', err);
   }
 
   /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */
