@@ -57,13 +57,22 @@ describe('Connection write order', () => {
     expect(shape(peerReads())).toEqual(['text:reply']);
   });
 
-  it('hixie-76: the FF 00 echo follows replies to messages read before it', () => {
-    const { conn, transport, peer, peerReads } = setup('hixie-76');
-    conn.on('message', (data: Buffer) => conn.send(data.toString()));
+  it('hixie-76: replies to messages read with the peer FF 00 are refused; only our FF 00 goes out', () => {
+    const { conn, transport, peer, peerReads, log } = setup('hixie-76');
+    const returned: boolean[] = [];
+    conn.on('message', (data: Buffer) => returned.push(conn.send(data.toString())));
     transport.peerSends(
-      Buffer.concat([peer.encode({ type: 'text', data: 'one' }), peer.encode({ type: 'text', data: 'two' })]),
+      Buffer.concat([
+        peer.encode({ type: 'text', data: 'one' }),
+        peer.encode({ type: 'text', data: 'two' }),
+        peer.encode({ type: 'close' }),
+      ]),
     );
-    expect(shape(peerReads())).toEqual(['text:one', 'text:two']);
+    expect(returned).toEqual([false, false]);
+    expect(shape(peerReads())).toEqual(['close']);
+    expect(transport.ended).toBe(true);
+    transport.closed();
+    expect(log.at(-1)).toEqual(['close', 1005, '', true]);
   });
 });
 
