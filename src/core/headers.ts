@@ -1,18 +1,23 @@
 // Case-insensitive header lookups and token lists (RFC 9110 §5.3, §5.6.1).
 import type { HeaderLine } from './types.js';
 
+/** Case-insensitive name match; the length test spares a lower-cased copy of nearly every header per lookup. */
+function sameName(candidate: string, lower: string): boolean {
+  return candidate.length === lower.length && (candidate === lower || candidate.toLowerCase() === lower);
+}
+
 /** Every value of a header, in order. */
 export function headerValues(headers: readonly HeaderLine[], name: string): string[] {
   const lower = name.toLowerCase();
   const out: string[] = [];
-  for (const [n, v] of headers) if (n.toLowerCase() === lower) out.push(v);
+  for (const line of headers) if (sameName(line[0], lower)) out.push(line[1]);
   return out;
 }
 
 /** The first value of a header, or undefined. */
 export function headerValue(headers: readonly HeaderLine[], name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const [n, v] of headers) if (n.toLowerCase() === lower) return v;
+  for (const line of headers) if (sameName(line[0], lower)) return line[1];
   return undefined;
 }
 

@@ -37,7 +37,7 @@ function startCapture(port: number, file: string): Promise<ChildProcess | string
       err += String(d);
       // "Capturing on" is printed before the capture is live; "Capture started" once packets are seen.
       // Older tshark builds never print the latter: then a fixed grace period after the former.
-      const live = /Capture started/.test(err) ? 200 : /Capturing on/.test(err) ? 1500 : undefined;
+      const live = /Capture started/.test(err) ? 750 : /Capturing on/.test(err) ? 2000 : undefined;
       if (live !== undefined) {
         clearTimeout(timer);
         setTimeout(() => resolve(child), live);
@@ -83,8 +83,8 @@ describe.skipIf(!hasTshark())('import-pcap on a live tshark capture (skipped: ts
         legacy.on('close', () => resolve());
         legacy.on('error', reject);
       });
-      // Let the last FINs reach the capture before stopping it.
-      await new Promise((r) => setTimeout(r, 500));
+      // Let the last FINs reach the capture (and tshark write them) before stopping it; a loaded machine is slow.
+      await new Promise((r) => setTimeout(r, 1500));
     } finally {
       const exited = new Promise((r) => capture.once('exit', r));
       capture.kill('SIGINT');
@@ -92,7 +92,8 @@ describe.skipIf(!hasTshark())('import-pcap on a live tshark capture (skipped: ts
       await new Promise<void>((done) => server.close(() => done()));
     }
     const out = join(dir, 'imported');
-    expect(await importPcap([file, '--out', out])).toBe(0);
+    const written = await importPcap([file, '--out', out]);
+    expect(written, 'import-pcap wrote no fixture: see its stderr above').toBe(0);
     const fixtures = readdirSync(out)
       .sort()
       .map((name) => parseFixture(readFileSync(join(out, name), 'utf8'), name));
