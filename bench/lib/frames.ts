@@ -1,20 +1,11 @@
 // Wire bytes for the benchmarks: masked RFC 6455 frames (§5.2, §5.3), hixie-76 text frames (§4.2), a seeded PRNG.
+import { asBuffer } from '../../src/core/bytes.js';
+import { seededRng } from '../../src/core/rng.js';
 
-/** Deterministic xorshift32: the same inputs in every run and every process. */
+/** Deterministic xorshift32 (the tests' seeded RNG): the same inputs in every run and every process. */
 export function prng(seed: number): (n: number) => Buffer {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return (n) => {
-    const out = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13;
-      s >>>= 0;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      s >>>= 0;
-      out[i] = s & 0xff;
-    }
-    return out;
-  };
+  const next = seededRng(seed);
+  return (n) => asBuffer(next(n));
 }
 
 /** Printable ASCII (JSON-like text is the common case on the wire), or random bytes for binary. */

@@ -1,51 +1,23 @@
 // TLS termination (wss:// clients, including hixie-76 whose Location must say wss://) and a wss:// upstream.
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { connect } from '../../src/node/client.js';
+import { haveOpenssl, makeTestCert, type TestCert } from '../support/tls-cert.js';
 import { closed, closeGateway, nextMessage, startGateway } from './helpers.js';
 
-const OPENSSL = '/usr/bin/openssl';
-const haveOpenssl = existsSync(OPENSSL);
 if (!haveOpenssl) console.warn('skipping TLS gateway tests: /usr/bin/openssl is not installed');
 
 describe.skipIf(!haveOpenssl)('TLS', () => {
-  let dir: string;
   let cert: Buffer;
   let key: Buffer;
-
+  let made: TestCert;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'wscompat-gw-tls-'));
-    execFileSync(
-      OPENSSL,
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(join(dir, 'cert.pem'));
-    key = readFileSync(join(dir, 'key.pem'));
+    made = makeTestCert();
+    ({ cert, key } = made);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => made.remove());
 
   it('terminates TLS for rfc6455 and hixie-76 clients and forwards to a wss:// upstream', async () => {
     const https = createHttpsServer({ cert, key });

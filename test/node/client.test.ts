@@ -1,12 +1,9 @@
 // connect(): refusals, timeouts, aborts, option checks, and wss:// against our own TLS server.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/node/client.js';
 import { createServer } from '../../src/node/server.js';
+import { makeTestCert, type TestCert } from '../support/tls-cert.js';
 import { closeServer, listening, once } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -125,36 +122,14 @@ describe('connect arguments', () => {
 });
 
 describe('wss://', () => {
-  let dir: string;
   let cert: Buffer;
   let key: Buffer;
+  let made: TestCert;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'wscompat-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(join(dir, 'cert.pem'));
-    key = readFileSync(join(dir, 'key.pem'));
+    made = makeTestCert();
+    ({ cert, key } = made);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => made.remove());
 
   it('every draft over TLS; hixie Location says wss://', async () => {
     const locations: string[] = [];
