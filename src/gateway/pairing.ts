@@ -55,12 +55,11 @@ export function startPairing(p: PairingInit): Bridge {
   const counts = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
   const tcp = o.upstream.kind === 'tcp';
   metrics.opened(conn.draft);
+  // Fields every record of this connection carries, so open and close lines can be joined by id.
+  const about = () => ({ time: new Date().toISOString(), id: p.id, draft: conn.draft, remote });
   p.log({
     event: 'open',
-    time: new Date().toISOString(),
-    id: p.id,
-    draft: conn.draft,
-    remote,
+    ...about(),
     userAgent: p.userAgent,
     origin: p.origin ?? '',
     path: p.req.url ?? '/',
@@ -89,10 +88,7 @@ export function startPairing(p: PairingInit): Bridge {
       metrics.closed(conn.draft);
       p.log({
         event: 'close',
-        time: new Date().toISOString(),
-        id: p.id,
-        draft: conn.draft,
-        remote,
+        ...about(),
         by,
         code,
         reason,
