@@ -5,20 +5,14 @@ import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from '../../src/connection/internal
 import { ProtocolFault, UsageError } from '../../src/core/faults.js';
 import { getDraft } from '../../src/drafts.js';
 import { FakeTransport } from './fake-transport.js';
-import { OPTS, setup } from './setup.js';
+import { connecting, OPTS, openOver, setup } from './setup.js';
 
 const names = (log: unknown[][]) => log.map((e) => e[0]);
 
 describe('Connection readyState and open', () => {
   it('moves CONNECTING -> OPEN and emits open for clients only', () => {
     const draft = getDraft('rfc6455');
-    const conn = new Connection({
-      draft: 'rfc6455',
-      caps: draft.caps,
-      role: 'client',
-      url: 'ws://x/',
-      closeTimeout: 1,
-    });
+    const conn = connecting('rfc6455');
     expect(conn.readyState).toBe(Connection.CONNECTING);
     expect(() => conn.send('x')).toThrowError(UsageError);
     let opened = 0;
@@ -38,14 +32,7 @@ describe('Connection readyState and open', () => {
   });
 
   it('a failed handshake gives error then close 1006', () => {
-    const draft = getDraft('hybi-10');
-    const conn = new Connection({
-      draft: 'hybi-10',
-      caps: draft.caps,
-      role: 'client',
-      url: 'ws://x/',
-      closeTimeout: 1,
-    });
+    const conn = connecting('hybi-10');
     const log: unknown[] = [];
     conn.on('error', (e) => log.push(['error', (e as { status?: number }).status]));
     conn.on('close', (...a) => log.push(['close', ...a]));
@@ -59,13 +46,7 @@ describe('Connection readyState and open', () => {
 
   it('close() while CONNECTING aborts the handshake', () => {
     const draft = getDraft('rfc6455');
-    const conn = new Connection({
-      draft: 'rfc6455',
-      caps: draft.caps,
-      role: 'client',
-      url: 'ws://x/',
-      closeTimeout: 1,
-    });
+    const conn = connecting('rfc6455');
     let aborted = 0;
     conn[SET_ABORT](() => aborted++);
     const codes: number[] = [];
@@ -259,22 +240,8 @@ describe('Connection closing (hybi)', () => {
   });
 
   it('invalid UTF-8 fails with 1007 even with no error listener', () => {
-    const draft = getDraft('rfc6455');
-    const conn = new Connection({
-      draft: 'rfc6455',
-      caps: draft.caps,
-      role: 'client',
-      url: 'ws://x',
-      closeTimeout: 1,
-    });
-    const transport = new FakeTransport();
-    conn[OPEN]({
-      transport,
-      codec: draft.createCodec('client', OPTS),
-      protocol: '',
-      extensions: '',
-      emitOpen: false,
-    });
+    const { conn, transport, open } = openOver('rfc6455', 'client');
+    open();
     const closes: unknown[] = [];
     conn.on('close', (...a) => closes.push(a));
     expect(() => transport.peerSends(Buffer.from([0x81, 0x02, 0xc3, 0x28]))).not.toThrow();
@@ -343,22 +310,8 @@ describe('Connection closing (hixie)', () => {
   });
 
   it('hixie fault (frame too big) drops TCP with 1006', () => {
-    const draft = getDraft('hixie-76');
-    const conn = new Connection({
-      draft: 'hixie-76',
-      caps: draft.caps,
-      role: 'server',
-      url: '/',
-      closeTimeout: 1,
-    });
-    const transport = new FakeTransport();
-    conn[OPEN]({
-      transport,
-      codec: draft.createCodec('server', { maxPayload: 4, rng: OPTS.rng }),
-      protocol: '',
-      extensions: '',
-      emitOpen: false,
-    });
+    const { conn, transport, open } = openOver('hixie-76', 'server', { maxPayload: 4, rng: OPTS.rng });
+    open();
     const log: unknown[] = [];
     conn.on('error', (e: ProtocolFault) => log.push(e.fault));
     conn.on('close', (...a) => log.push(a));
