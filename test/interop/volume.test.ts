@@ -2,17 +2,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createServer, type WsServer } from '../../src/node/server.js';
-import { closeServer, listening, once } from '../node/helpers.js';
+import type { WsServer } from '../../src/node/server.js';
+import { closeServer, once, startEchoServer } from '../node/helpers.js';
 
 let server: WsServer;
 let port: number;
 
 beforeAll(async () => {
-  server = createServer({ port: 0 }, (conn) => {
-    conn.on('message', (data: Buffer, isBinary: boolean) => conn.send(data, { binary: isBinary }));
-  });
-  port = await listening(server);
+  ({ server, port } = await startEchoServer());
 });
 afterAll(() => closeServer(server));
 

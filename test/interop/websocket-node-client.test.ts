@@ -3,27 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import websocket from 'websocket';
 import type { DraftId } from '../../src/core/types.js';
-import { createServer, type WsServer } from '../../src/node/server.js';
-import { closeServer, listening, once } from '../node/helpers.js';
+import type { WsServer } from '../../src/node/server.js';
+import { closeServer, once, startEchoServer } from '../node/helpers.js';
 
 let server: WsServer;
 let port: number;
 const seen: { draft: DraftId; origin: string | undefined }[] = [];
 
 beforeAll(async () => {
-  server = createServer(
-    {
-      port: 0,
-      verifyClient: (info) => {
-        seen.push({ draft: info.draft, origin: info.origin });
-        return true;
-      },
+  ({ server, port } = await startEchoServer({
+    verifyClient: (info) => {
+      seen.push({ draft: info.draft, origin: info.origin });
+      return true;
     },
-    (conn) => {
-      conn.on('message', (data: Buffer, isBinary: boolean) => conn.send(data, { binary: isBinary }));
-    },
-  );
-  port = await listening(server);
+  }));
 });
 afterAll(() => closeServer(server));
 

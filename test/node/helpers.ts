@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Connection } from '../../src/connection/connection.js';
 import { connect } from '../../src/node/client.js';
-import type { WsServer } from '../../src/node/server.js';
+import { createServer, type WsServer } from '../../src/node/server.js';
+import type { ServerOptions } from '../../src/node/server-options.js';
 
 /** Resolves with the first emission of `event` (its arguments), or rejects after `ms`. */
 export function once<T extends unknown[] = unknown[]>(
@@ -28,6 +29,16 @@ export function once<T extends unknown[] = unknown[]>(
 export async function listening(server: WsServer): Promise<number> {
   if (server.address() === null) await once(server, 'listening');
   return (server.address() as AddressInfo).port;
+}
+
+/** A server on a free loopback port that echoes every message as the same type. */
+export async function startEchoServer(
+  options: Omit<ServerOptions, 'port'> = {},
+): Promise<{ server: WsServer; port: number }> {
+  const server = createServer({ port: 0, ...options }, (conn) => {
+    conn.on('message', (data: Buffer, isBinary: boolean) => conn.send(data, { binary: isBinary }));
+  });
+  return { server, port: await listening(server) };
 }
 
 export function closeServer(server: WsServer): Promise<void> {

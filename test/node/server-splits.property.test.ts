@@ -5,16 +5,13 @@ import { parseResponseHead } from '../../src/core/http-head.js';
 import { seededRng } from '../../src/core/rng.js';
 import type { DraftId } from '../../src/core/types.js';
 import { getDraft } from '../../src/drafts.js';
-import { createServer, type WsServer } from '../../src/node/server.js';
-import { closeServer, delay, listening, RawClient } from './helpers.js';
+import type { WsServer } from '../../src/node/server.js';
+import { closeServer, delay, RawClient, startEchoServer } from './helpers.js';
 
 let server: WsServer;
 let port: number;
 beforeAll(async () => {
-  server = createServer({ port: 0 }, (conn) => {
-    conn.on('message', (data: Buffer, isBinary: boolean) => conn.send(data, { binary: isBinary }));
-  });
-  port = await listening(server);
+  ({ server, port } = await startEchoServer());
 });
 afterAll(() => closeServer(server));
 

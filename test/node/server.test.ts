@@ -6,7 +6,7 @@ import type { Connection } from '../../src/connection/connection.js';
 import { connect } from '../../src/node/client.js';
 import { createServer } from '../../src/node/server.js';
 import type { ServerOptions } from '../../src/node/server-options.js';
-import { closeServer, listening, once, openClient, RawClient, statusOf } from './helpers.js';
+import { closeServer, listening, once, openClient, RawClient, startEchoServer, statusOf } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -14,11 +14,9 @@ afterEach(async () => {
 });
 
 async function echoServer(options: Omit<ServerOptions, 'port'> = {}) {
-  const server = createServer({ port: 0, ...options }, (conn) => {
-    conn.on('message', (data: Buffer, isBinary: boolean) => conn.send(data, { binary: isBinary }));
-  });
-  cleanups.push(() => closeServer(server));
-  return { server, port: await listening(server) };
+  const started = await startEchoServer(options);
+  cleanups.push(() => closeServer(started.server));
+  return started;
 }
 
 function raw(port: number): RawClient {
