@@ -4,7 +4,7 @@ import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Connection } from '../connection/connection.js';
 import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from '../connection/internal.js';
-import { DEFAULT_MAX_HEAD_BYTES, parseResponseHead } from '../core/http-head.js';
+import { readHandshakeResponse } from '../core/client-handshake.js';
 import { cryptoRng } from '../core/rng.js';
 import type { ClientRequest, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
@@ -78,7 +78,6 @@ function runHandshake(
   o: ResolvedClientOptions,
   rng: ResolvedClientOptions['rng'] & {},
 ): void {
-  const limit = DEFAULT_MAX_HEAD_BYTES + request.responseBodyLength;
   let received: Buffer = Buffer.alloc(0);
   let done = false;
   const timer = setTimeout(() => fail(new HandshakeError('opening handshake timed out')), o.handshakeTimeout);
@@ -101,20 +100,20 @@ function runHandshake(
   const onClose = (): void => fail(new HandshakeError('connection closed during the opening handshake'));
   const onData = (chunk: Buffer): void => {
     received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
-    const outcome = examine(received, request, limit);
+    const outcome = readHandshakeResponse(received, request);
     if (outcome.kind === 'wait') return;
-    if (outcome.kind === 'fail') {
-      fail(outcome.error);
+    if (outcome.kind === 'refused') {
+      fail(new HandshakeError(outcome.reason, outcome.head?.status));
       return;
     }
-    const { verdict, bodyEnd } = outcome;
+    const { bodyEnd } = outcome;
     cleanup();
     const transport = new SocketTransport(socket);
     conn[OPEN]({
       transport,
       codec: draft.createCodec('client', { maxPayload: o.maxPayload, rng }),
-      protocol: verdict.protocol,
-      extensions: verdict.extensions,
+      protocol: outcome.protocol,
+      extensions: outcome.extensions,
       emitOpen: true,
     });
     // Frames the server sent right behind its handshake.
@@ -126,36 +125,4 @@ function runHandshake(
   socket.on('data', onData);
   // One write, as browsers did: the socket holds it until connected (hixie-76 key3 rides with the head).
   socket.write(request.bytes);
-}
-
-type Examined =
-  | { readonly kind: 'wait' }
-  | { readonly kind: 'fail'; readonly error: HandshakeError }
-  | {
-      readonly kind: 'ok';
-      readonly verdict: { protocol: string; extensions: string };
-      readonly bodyEnd: number;
-    };
-
-/** Where the response stands: incomplete, refused, or accepted with its head and body length known. */
-function examine(received: Buffer, request: ClientRequest, limit: number): Examined {
-  const parsed = parseResponseHead(received);
-  if (parsed.kind === 'need-more') {
-    if (received.length <= limit) return { kind: 'wait' };
-    return { kind: 'fail', error: new HandshakeError('response head too large') };
-  }
-  if (parsed.kind === 'error')
-    return { kind: 'fail', error: new HandshakeError(`malformed response: ${parsed.reason}`) };
-  const { head, consumed } = parsed;
-  if (head.status !== 101)
-    return {
-      kind: 'fail',
-      error: new HandshakeError(`server answered ${head.status} ${head.reason}`, head.status),
-    };
-  const bodyEnd = consumed + request.responseBodyLength;
-  if (received.length < bodyEnd) return { kind: 'wait' };
-  const verdict = request.verify(head, received.subarray(consumed, bodyEnd), received.subarray(0, consumed));
-  if (!verdict.ok)
-    return { kind: 'fail', error: new HandshakeError(`handshake refused: ${verdict.reason}`, head.status) };
-  return { kind: 'ok', verdict, bodyEnd };
 }

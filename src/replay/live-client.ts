@@ -1,6 +1,6 @@
 // A minimal client over TCP built from a Draft (sans-I/O handshake + codec): for probe and trace recording.
 import { connect as netConnect } from 'node:net';
-import { parseResponseHead } from '../core/http-head.js';
+import { readHandshakeResponse } from '../core/client-handshake.js';
 import { cryptoRng } from '../core/rng.js';
 import type { DraftId, ResponseHead, Rng } from '../core/types.js';
 import { getDraft } from '../drafts.js';
@@ -98,23 +98,14 @@ export function runLiveClient(o: LiveClientOptions): Promise<LiveClientResult> {
         return;
       }
       buf = Buffer.concat([buf, chunk]);
-      const parsed = parseResponseHead(buf);
-      if (parsed.kind === 'error') {
-        refusal = parsed.reason;
+      const answer = readHandshakeResponse(buf, request);
+      if (answer.kind === 'wait') return;
+      head = answer.head;
+      if (answer.kind === 'refused') {
+        refusal = answer.reason;
         return finish(false);
       }
-      if (parsed.kind === 'need-more' || buf.length < parsed.consumed + request.responseBodyLength) return;
-      head = parsed.head;
-      const end = parsed.consumed + request.responseBodyLength;
-      const verdict = request.verify(
-        parsed.head,
-        buf.subarray(parsed.consumed, end),
-        buf.subarray(0, parsed.consumed),
-      );
-      if (!verdict.ok) {
-        refusal = verdict.reason;
-        return finish(false);
-      }
+      const end = answer.bodyEnd;
       accepted = true;
       codec = draft.createCodec('client', { maxPayload: 16 * 1024 * 1024, rng });
       // The close waits for the echoes, as a browser page would: a message and a close in one segment is a

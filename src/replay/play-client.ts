@@ -1,5 +1,5 @@
 // In-process replay with our client under test: buildRequest(replayRng) -> verify the answer -> client codec.
-import { parseResponseHead } from '../core/http-head.js';
+import { readHandshakeResponse } from '../core/client-handshake.js';
 import { replayRng } from '../core/rng.js';
 import type { ClientRequest, Codec, OutboundMessage } from '../core/types.js';
 import { getDraft } from '../drafts.js';
@@ -50,24 +50,13 @@ export function playClient(f: Fixture, chunks: readonly Buffer[], ended: boolean
   const feed = (chunk: Buffer) => {
     if (stage.kind === 'head') {
       const buf: Buffer = Buffer.concat([stage.buf, chunk]);
-      const parsed = parseResponseHead(buf);
-      if (parsed.kind === 'error') {
-        events.push(HANDSHAKE_REFUSED);
-        stage = { kind: 'done' };
-        return;
-      }
-      if (parsed.kind === 'need-more' || buf.length < parsed.consumed + request.responseBodyLength) {
+      const answer = readHandshakeResponse(buf, request);
+      if (answer.kind === 'wait') {
         stage = { kind: 'head', buf };
         return;
       }
-      status = parsed.head.status;
-      const bodyEnd = parsed.consumed + request.responseBodyLength;
-      const verdict = request.verify(
-        parsed.head,
-        buf.subarray(parsed.consumed, bodyEnd),
-        buf.subarray(0, parsed.consumed),
-      );
-      if (!verdict.ok) {
+      status = answer.head?.status;
+      if (answer.kind === 'refused') {
         events.push(HANDSHAKE_REFUSED);
         stage = { kind: 'done' };
         return;
@@ -75,7 +64,7 @@ export function playClient(f: Fixture, chunks: readonly Buffer[], ended: boolean
       const codec = getDraft(f.draft).createCodec('client', { maxPayload: REPLAY_MAX_PAYLOAD, rng });
       for (const s of f.sends) out.push(codec.encode(toOutbound(s)));
       stage = { kind: 'open', codec };
-      chunk = buf.subarray(bodyEnd);
+      chunk = buf.subarray(answer.bodyEnd);
     }
     if (stage.kind === 'open' && chunk.length > 0) push(stage.codec, chunk);
   };
