@@ -48,3 +48,8 @@ export function hasToken(headers: readonly HeaderLine[], name: string, token: st
   const lower = token.toLowerCase();
   return headerList(headers, name).some((t) => t.toLowerCase() === lower);
 }
+
+/** The client's origin, whatever its draft: `Origin` first, then hybi-07/08's `Sec-WebSocket-Origin` (drafts.md §5). */
+export function requestOrigin(headers: readonly HeaderLine[]): string | undefined {
+  return headerValue(headers, 'Origin') ?? headerValue(headers, 'Sec-WebSocket-Origin');
+}

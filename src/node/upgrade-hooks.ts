@@ -2,8 +2,6 @@
 // and the user's hooks, verifyClient then handleProtocols (docs/api.md "Node layer"; RFC 6455 §4.2.2).
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { headerValue } from '../core/headers.js';
-import { toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions, VerifyClientInfo, VerifyClientResult } from './server-options.js';
 import { ignoreSocketError } from './socket-transport.js';
 
@@ -104,16 +102,13 @@ export interface Refusal {
 export async function verify(
   options: ResolvedServerOptions,
   req: IncomingMessage,
-  facts: Omit<VerifyClientInfo, 'req' | 'origin'>,
+  facts: Omit<VerifyClientInfo, 'req'>,
 ): Promise<Refusal | undefined> {
   const verifyClient = options.verifyClient;
   if (!verifyClient) return undefined;
   let verdict: VerifyClientResult;
   try {
-    // hybi-07/08 named it Sec-WebSocket-Origin (drafts.md §5).
-    const headers = toRequestHead(req).headers;
-    const origin = headerValue(headers, 'Origin') ?? headerValue(headers, 'Sec-WebSocket-Origin');
-    verdict = await verifyClient({ req, origin, ...facts });
+    verdict = await verifyClient({ req, ...facts });
   } catch {
     return { status: 500, reason: 'verifyClient failed' };
   }

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Connection } from '../connection/connection.js';
 import { OPEN } from '../connection/internal.js';
+import { requestOrigin } from '../core/headers.js';
 import { serializeRejection } from '../core/http-head.js';
 import { cryptoRng } from '../core/rng.js';
 import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
@@ -120,7 +121,8 @@ export function runUpgrade(
   if (!negotiation.ok) return reject(hs, undefined, negotiation.rejection);
   const asks = offered !== undefined && options.handleProtocols !== undefined;
   if (!options.verifyClient && !asks) return answer(hs, negotiation.draft, negotiation.accept, undefined);
-  return runHooks(hs, negotiation, offered, (chosen) =>
+  const client = { secure, origin: requestOrigin(requestHead.headers) };
+  return runHooks(hs, negotiation, offered, client, (chosen) =>
     negotiate(requestHead, { ...base, selectProtocol: () => chosen }),
   );
 }
@@ -132,6 +134,7 @@ async function runHooks(
   hs: Handshake,
   negotiation: Negotiated,
   offered: readonly string[] | undefined,
+  client: { readonly secure: boolean; readonly origin: string | undefined },
   renegotiate: (chosen: string) => ReturnType<typeof negotiate>,
 ): Promise<void> {
   const { options } = hs.host;
@@ -142,7 +145,7 @@ async function runHooks(
     const refusal = await verify(options, hs.req, {
       draft,
       caps: getDraft(draft).caps,
-      secure: isSecureRequest(hs.req, options.trustProxy),
+      ...client,
       protocols: offered ?? (negotiation.accept.protocol === '' ? [] : [negotiation.accept.protocol]),
       signal: attempt.signal,
     });

@@ -1,9 +1,9 @@
 // What differs between hybi-07, hybi-08..12 and RFC 6455 (drafts.md §5): lengths, close codes, UTF-8, origin.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/faults.js';
+import { requestOrigin as readOrigin } from '../../src/core/headers.js';
 import { replayRng } from '../../src/core/rng.js';
 import type { Draft } from '../../src/core/types.js';
-import { readOrigin } from '../../src/family/hybi/server-handshake.js';
 import { hybi07 } from '../../src/hybi07/index.js';
 import { hybi10 } from '../../src/hybi10/index.js';
 import { rfc6455 } from '../../src/rfc6455/index.js';

@@ -13,4 +13,4 @@ export {
   type HybiProfile,
   isCloseCodeAllowed,
 } from './profile.js';
-export { acceptHybiRequest, readOrigin, versionList } from './server-handshake.js';
+export { acceptHybiRequest, versionList } from './server-handshake.js';

@@ -15,11 +15,6 @@ import { HYBI_VERSIONS, type HybiProfile } from './profile.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** The client's origin: `Origin` first, then the hybi-07/08 `Sec-WebSocket-Origin` (drafts.md §5). */
-export function readOrigin(headers: readonly HeaderLine[]): string | undefined {
-  return headerValue(headers, 'Origin') ?? headerValue(headers, 'Sec-WebSocket-Origin');
-}
-
 /** `Sec-WebSocket-Version` values of the hybi drafts a server accepts, newest first (RFC 6455 §4.4). */
 export function versionList(drafts: ServerHandshakeOptions['drafts']): string {
   const versions = new Set<number>();
