@@ -4,9 +4,28 @@ import { ProtocolFault, UsageError } from '../core/faults.js';
 import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
 import { validateCloseArgs } from './close-args.js';
+import { closeCodeFor } from './close-codes.js';
 import { closeOutcome } from './close-outcome.js';
 import type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
-import { HANDSHAKE_FAILED, ON_CLOSE, ON_DATA, ON_END, OPEN, SET_ABORT } from './internal.js';
+import {
+  HANDSHAKE_FAILED,
+  HOLD_CLOSE_REPLY,
+  ON_CLOSE,
+  ON_DATA,
+  ON_DRAIN,
+  ON_END,
+  OPEN,
+  SET_ABORT,
+  SET_LISTENER_ERRORS,
+} from './internal.js';
+import {
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+  isBinaryToLegacy,
+  legacyText,
+} from './legacy-binary.js';
+import { type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
 import { controlPayload, type SendData, toPayload } from './payload.js';
 import {
   CLOSED,
@@ -21,8 +40,13 @@ import { ConnectionSink } from './sink.js';
 import type { Transport } from './transport.js';
 
 export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
+export type { BinaryToLegacy } from './legacy-binary.js';
 export type { SendData } from './payload.js';
 export type { ReadyState } from './ready-state.js';
+
+/** Every encode may come after the codec consumed the peer's close: canSend() is the gate (RFC 6455 §5.5.1). */
+const PAST = { pastClose: true } as const;
+
 export class Connection extends BrowserStyleEmitter {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN_STATE;
@@ -53,6 +77,17 @@ export class Connection extends BrowserStyleEmitter {
   private peerEndSeen = false;
   private terminated = false;
   private paused = false;
+  /** Our close frame (or the hixie-75 TCP close) is written: no data may follow (RFC 6455 §5.5.1). */
+  private closeWritten = false;
+  /** The echo of the peer's close, held for the gateway (HOLD_CLOSE_REPLY) until close() or the timeout. */
+  private heldReply: Buffer | undefined;
+  private cancelHold: (() => void) | undefined;
+  private onPeerClose: ((code: number, reason: string) => void) | undefined;
+  private reportListenerError: ListenerErrorReporter | undefined;
+  /** Inside dispatch(): the transport is ended only once every event of the batch was handled. */
+  private dispatching = false;
+  private legacyPolicy: BinaryToLegacy;
+  private undeliveredCount = 0;
 
   constructor(init: ConnectionInit) {
     super();
@@ -61,6 +96,8 @@ export class Connection extends BrowserStyleEmitter {
     this.role = init.role;
     this.url = init.url;
     this.closeTimeout = init.closeTimeout;
+    this.legacyPolicy = DEFAULT_BINARY_TO_LEGACY;
+    if (init.binaryToLegacy !== undefined) this.binaryToLegacy = init.binaryToLegacy;
   }
 
   get readyState(): ReadyState {
@@ -94,9 +131,27 @@ export class Connection extends BrowserStyleEmitter {
     return this.transport?.writableLength ?? 0;
   }
 
+  /** Messages send() accepted that the peer's draft could not carry (binaryToLegacy 'error', 'drop', 'close'). */
+  get undelivered(): number {
+    return this.undeliveredCount;
+  }
+
+  /** What send(binary) does toward a draft without binary frames (docs/api.md "What every draft guarantees"). */
+  get binaryToLegacy(): BinaryToLegacy {
+    return this.legacyPolicy;
+  }
+
+  set binaryToLegacy(policy: BinaryToLegacy) {
+    if (!isBinaryToLegacy(policy))
+      throw new TypeError(`binaryToLegacy must be one of ${BINARY_TO_LEGACY.join(', ')}`);
+    this.legacyPolicy = policy;
+  }
+
   /**
    * Send a message: strings as text, bytes as binary unless `{ binary: false }`. False when congested, or
-   * when the connection is past OPEN (as ws 8: nothing is written and `cb` gets a NOT_OPEN error).
+   * when nothing was written: past OPEN (as ws 8, `cb` gets a NOT_OPEN error) or binary the draft cannot
+   * carry (`binaryToLegacy`). Messages decoded before the peer's close may still be answered until our
+   * close frame is written (RFC 6455 §5.5.1).
    */
   send(data: SendData, options?: { binary?: boolean } | SendCallback, cb?: SendCallback): boolean {
     if (typeof options === 'function') {
@@ -105,51 +160,54 @@ export class Connection extends BrowserStyleEmitter {
     }
     if (this.state === CONNECTING) throw notOpenError(CONNECTING);
     const binary = options?.binary ?? typeof data !== 'string';
-    // Hixie-75/76 §4.2: length-prefixed frames are discarded by the peer, so binary cannot be delivered.
-    if (binary && !this.caps.binary)
-      throw new UsageError('BINARY_UNSUPPORTED', `${this.draft} has no binary messages`);
+    const payload = toPayload(data);
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
-    const payload = toPayload(data);
-    const frame = codec.encode(binary ? { type: 'binary', data: payload } : { type: 'text', data: payload });
+    if (binary && !this.caps.binary) return this.sendLegacyBinary(payload, transport, codec, cb);
+    const frame = codec.encode(
+      binary ? { type: 'binary', data: payload } : { type: 'text', data: payload },
+      PAST,
+    );
     return transport.write(frame, cb);
   }
 
-  /** RFC 6455 §5.5.2; past OPEN it writes nothing and returns false, as send() does. */
+  /** RFC 6455 §5.5.2; past OPEN as send(). Hixie has no ping: false, nothing sent, `cb` gets PING_UNSUPPORTED. */
   ping(data?: SendData, cb?: SendCallback): boolean {
     return this.control('ping', data, cb);
   }
 
-  /** RFC 6455 §5.5.3 (an unsolicited pong is a heartbeat); past OPEN as ping(). */
+  /** RFC 6455 §5.5.3 (an unsolicited pong is a heartbeat); past OPEN and on hixie as ping(). */
   pong(data?: SendData, cb?: SendCallback): boolean {
     return this.control('pong', data, cb);
   }
 
-  /** Start the closing handshake; the transport is destroyed after closeTimeout if the peer never answers. */
+  /**
+   * Start the closing handshake, or answer the peer's close. `code` goes through the close-code table
+   * (close-codes.ts): a draft without it gets its nearest code, hixie `FF 00` (-76) or a TCP close (-75).
+   * The transport is destroyed after closeTimeout if the peer never answers.
+   */
   close(code?: number, reason?: string): void {
     const args = validateCloseArgs(code, reason);
     if (this.state === CONNECTING) {
       this.abortConnecting(new Error('closed before the connection was established'));
       return;
     }
-    if (this.state !== OPEN_STATE) return;
+    if (this.state === CLOSED || this.terminated || this.closeWritten) return;
     const { transport, codec } = this.ready();
     if (!this.caps.closingHandshake) {
       // Hixie-75 has no close frame: closing TCP is the close.
       this.state = CLOSING;
+      this.closeWritten = true;
       this.endTransport();
       return;
     }
-    // Encoded first: a code the draft does not know throws before any state changes.
-    let frame: Buffer | undefined;
-    if (codec.state === 'open') {
-      const withCode = args.code === undefined ? {} : { code: args.code };
-      frame = codec.encode(
-        this.caps.closeCodes ? { type: 'close', ...withCode, reason: args.reason } : { type: 'close' },
-      );
-    }
-    this.state = CLOSING;
-    if (frame) transport.write(frame);
+    const mapped = closeCodeFor(this.draft, args.code);
+    const frame = codec.encode(
+      mapped === undefined ? { type: 'close' } : { type: 'close', code: mapped, reason: args.reason },
+      PAST,
+    );
+    if (this.state === OPEN_STATE) this.state = CLOSING;
+    this.writeClose(transport, frame);
     this.startCloseTimer();
     this.afterCodec();
   }
@@ -182,7 +240,7 @@ export class Connection extends BrowserStyleEmitter {
     this.abortHandshake = undefined;
     this.state = OPEN_STATE;
     setup.transport.attach(new ConnectionSink(this));
-    if (setup.emitOpen) this.emit('open');
+    if (setup.emitOpen) this.emitSafely('open');
   }
 
   /** The handshake was refused or broke: 'error' then 'close' 1006 (WHATWG "fail the WebSocket connection"). */
@@ -191,7 +249,7 @@ export class Connection extends BrowserStyleEmitter {
     this.state = CLOSED;
     this.abortHandshake = undefined;
     this.emitError(err);
-    this.emit('close', 1006, '', false);
+    this.emitSafely('close', 1006, '', false);
   }
 
   private abortConnecting(err: Error): void {
@@ -201,12 +259,28 @@ export class Connection extends BrowserStyleEmitter {
   }
 
   private control(type: 'ping' | 'pong', data: SendData | undefined, cb: SendCallback | undefined): boolean {
-    if (!this.caps.ping) throw new UsageError('PING_UNSUPPORTED', `${this.draft} has no ping or pong`);
     if (this.state === CONNECTING) throw notOpenError(CONNECTING);
     const payload = controlPayload(type, data);
+    if (!this.caps.ping) {
+      // As websocket-driver: a draft without ping is no error in the program, the peer just cannot be asked.
+      this.callLater(cb, new UsageError('PING_UNSUPPORTED', `${this.draft} has no ping or pong`));
+      return false;
+    }
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
-    return transport.write(codec.encode({ type, data: payload }), cb);
+    return transport.write(codec.encode({ type, data: payload }, PAST), cb);
+  }
+
+  private sendLegacyBinary(payload: Buffer, transport: Transport, codec: Codec, cb?: SendCallback): boolean {
+    const policy = this.legacyPolicy;
+    const text = legacyText(policy, payload);
+    if (text !== undefined) return transport.write(codec.encode({ type: 'text', data: text }, PAST), cb);
+    this.undeliveredCount++;
+    const err = new UsageError('BINARY_UNSUPPORTED', `${this.draft} has no binary messages`);
+    this.callLater(cb, policy === 'drop' ? undefined : err);
+    // RFC 6455 §7.4.1 1003 "a type of data it cannot accept"; hixie carries no code, only the close.
+    if (policy === 'close') this.close(1003, 'binary messages cannot be delivered');
+    return false;
   }
 
   private ready(): { transport: Transport; codec: Codec } {
@@ -216,20 +290,43 @@ export class Connection extends BrowserStyleEmitter {
   }
 
   /**
-   * OPEN and the codec still open: it may already have consumed the peer's close earlier in the batch
-   * being dispatched (and queued the echo), after which RFC 6455 §5.5.1 allows no more data frames.
+   * Data may go out until our close frame is written: while OPEN, and while CLOSING after the peer's close
+   * when the reply is still held. Messages decoded earlier in the batch that carried the peer's close are
+   * emitted while OPEN; the codec is already closed then, hence `pastClose` on every encode.
    */
   private canSend(): boolean {
-    return this.state === OPEN_STATE && this.codec?.state === 'open';
+    if (this.closeWritten || this.endSent || this.terminated) return false;
+    return this.state === OPEN_STATE || (this.state === CLOSING && this.peerClose !== undefined);
   }
 
   /** ws 8 "send after close": no throw (the peer's close can arrive at any time), the error goes to `cb`. */
   private sendRefused(cb: SendCallback | undefined): false {
-    if (cb) {
-      const err = notOpenError(this.state);
-      queueMicrotask(() => cb(err));
-    }
+    if (cb) this.callLater(cb, notOpenError(this.state));
     return false;
+  }
+
+  /** A send callback runs on a later tick; one that throws is reported like a throwing listener. */
+  private callLater(cb: SendCallback | undefined, err: Error | undefined): void {
+    if (!cb) return;
+    queueMicrotask(() => {
+      try {
+        cb(err);
+      } catch (thrown) {
+        this.listenerFailed(thrown);
+      }
+    });
+  }
+
+  [HOLD_CLOSE_REPLY](onPeerClose: (code: number, reason: string) => void): void {
+    this.onPeerClose = onPeerClose;
+  }
+
+  [SET_LISTENER_ERRORS](report: ListenerErrorReporter): void {
+    this.reportListenerError = report;
+  }
+
+  [ON_DRAIN](): void {
+    this.emitSafely('drain');
   }
 
   [ON_DATA](bytes: Buffer): void {
@@ -242,8 +339,8 @@ export class Connection extends BrowserStyleEmitter {
     this.peerEndSeen = true;
     this.dispatch(this.codec.end());
     if (this.state === OPEN_STATE) this.state = CLOSING;
-    // Servers made by http run with allowHalfOpen: answer the FIN ourselves.
-    this.endTransport();
+    // Servers made by http run with allowHalfOpen: answer the FIN ourselves (after a held reply, if any).
+    if (this.heldReply === undefined) this.endTransport();
   }
 
   /**
@@ -253,16 +350,17 @@ export class Connection extends BrowserStyleEmitter {
    */
   private dispatch(events: readonly CodecEvent[]): void {
     const transport = this.transport;
-    if (events.length === 0 || !transport) {
-      this.afterCodec();
-      return;
+    if (events.length > 0 && transport) {
+      transport.cork();
+      this.dispatching = true;
+      try {
+        this.emitEvents(events, transport);
+      } finally {
+        this.dispatching = false;
+        transport.uncork();
+      }
     }
-    transport.cork();
-    try {
-      this.emitEvents(events, transport);
-    } finally {
-      transport.uncork();
-    }
+    this.afterCodec();
   }
 
   private emitEvents(events: readonly CodecEvent[], transport: Transport): void {
@@ -272,42 +370,84 @@ export class Connection extends BrowserStyleEmitter {
       switch (event.type) {
         case 'text':
         case 'binary':
-          this.emit('message', event.data, event.type === 'binary');
+          this.emitSafely('message', event.data, event.type === 'binary');
           break;
         case 'ping': {
           // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.
           const next = events[i + 1];
-          if (next?.type === 'send') {
-            transport.write(next.bytes);
+          if (next?.type === 'send' && next.closes !== true) {
+            this.writeCodecBytes(transport, next, undefined);
             i++;
           }
-          this.emit('ping', event.data);
+          this.emitSafely('ping', event.data);
           break;
         }
         case 'pong':
-          this.emit('pong', event.data);
+          this.emitSafely('pong', event.data);
           break;
         case 'close':
           this.peerClose = { code: event.code, reason: event.reason };
           if (this.state === OPEN_STATE) this.state = CLOSING;
+          if (this.onPeerClose) this.callSafely(this.onPeerClose, event.code, event.reason);
           break;
         case 'send':
-          transport.write(event.bytes);
+          this.writeCodecBytes(transport, event, events[i + 1]);
           break;
         case 'fail':
           this.fault = { closeCode: event.closeCode };
+          // No data after a fault, whether or not the draft had a close frame to send.
+          this.closeWritten = true;
+          this.heldReply = undefined;
           if (this.state === OPEN_STATE) this.state = CLOSING;
           this.emitError(new ProtocolFault(event.fault, event.message));
           break;
       }
     }
+  }
+
+  /**
+   * A frame the codec made. Nothing follows our close frame (a listener may have closed earlier in the
+   * batch). The reply to the peer's close is held when the gateway asked for it (HOLD_CLOSE_REPLY).
+   */
+  private writeCodecBytes(
+    transport: Transport,
+    send: Extract<CodecEvent, { type: 'send' }>,
+    next: CodecEvent | undefined,
+  ): void {
+    if (this.closeWritten) return;
+    if (send.closes !== true) {
+      transport.write(send.bytes);
+      return;
+    }
+    if (this.onPeerClose && next?.type !== 'fail') {
+      this.heldReply = send.bytes;
+      this.cancelHold = transport.setTimer(this.closeTimeout, () => this.releaseHeldReply());
+      return;
+    }
+    this.writeClose(transport, send.bytes);
+  }
+
+  /** Nobody answered the held close in time: the automatic echo goes out after all. */
+  private releaseHeldReply(): void {
+    const { heldReply, transport } = this;
+    if (heldReply === undefined || !transport || this.state === CLOSED) return;
+    this.writeClose(transport, heldReply);
     this.afterCodec();
+  }
+
+  private writeClose(transport: Transport, frame: Buffer): void {
+    this.closeWritten = true;
+    this.heldReply = undefined;
+    this.cancelHold?.();
+    this.cancelHold = undefined;
+    transport.write(frame);
   }
 
   /** After a close exchange or a fault the TCP connection is closed (RFC 6455 §7.1.1, §7.1.7). */
   private afterCodec(): void {
-    if (this.state === CLOSED || !this.codec) return;
-    if (this.fault !== undefined || this.codec.state === 'closed') this.endTransport();
+    if (this.state === CLOSED || !this.codec || this.dispatching) return;
+    if (this.fault !== undefined) this.endTransport();
+    else if (this.codec.state === 'closed' && this.heldReply === undefined) this.endTransport();
   }
 
   private endTransport(): void {
@@ -327,6 +467,8 @@ export class Connection extends BrowserStyleEmitter {
     if (this.state === CLOSED) return;
     this.state = CLOSED;
     this.cancelCloseTimer?.();
+    this.cancelHold?.();
+    this.heldReply = undefined;
     const { code, reason, wasClean } = closeOutcome({
       caps: this.caps,
       fault: this.fault,
@@ -334,12 +476,37 @@ export class Connection extends BrowserStyleEmitter {
       terminated: this.terminated,
       peerEndSeen: this.peerEndSeen,
     });
-    this.emit('close', code, reason, wasClean);
+    this.emitSafely('close', code, reason, wasClean);
   }
 
   private emitError(err: Error): void {
     // A connection nobody listens to for errors must not crash the process (a bad client never affects others).
-    if (this.listenerCount('error') > 0) this.emit('error', err);
+    if (this.listenerCount('error') > 0) this.emitSafely('error', err);
+  }
+
+  /** Emit to user listeners; an exception there costs this connection only (listener-errors.ts). */
+  private emitSafely(event: string, ...args: unknown[]): void {
+    try {
+      this.emit(event, ...args);
+    } catch (err) {
+      this.listenerFailed(err);
+    }
+  }
+
+  private callSafely<A extends unknown[]>(fn: (...args: A) => void, ...args: A): void {
+    try {
+      fn(...args);
+    } catch (err) {
+      this.listenerFailed(err);
+    }
+  }
+
+  private listenerFailed(err: unknown): void {
+    const report =
+      this.reportListenerError ?? ((e: unknown) => reportOrLog(this, e, 'a connection listener'));
+    report(err);
+    // RFC 6455 §7.4.1 1011 "an unexpected condition"; mapped for older drafts by close().
+    if (this.state !== CLOSED && !this.closeWritten && this.transport) this.close(1011, 'internal error');
   }
 }
 
