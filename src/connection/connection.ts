@@ -1,23 +1,12 @@
-// One WebSocket, whatever the draft: readyState, events and close reporting over a Codec and a Transport
-// (RFC 6455 §7 closing, §7.1.5-§7.1.7 close codes and failing; hixie-76 §4.2 FF 00; hixie-75: TCP close).
-import { ProtocolFault, UsageError } from '../core/faults.js';
-import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
-import { BrowserStyleEmitter } from './browser-events.js';
+// One WebSocket, whatever the draft: what the application calls (send, ping, close, ...) over the inbound
+// half in connection-core.ts (RFC 6455 §5.5.1, §7; hixie-76 §4.2 FF 00; hixie-75: TCP close).
+import { UsageError } from '../core/faults.js';
+import type { Codec } from '../core/types.js';
 import { validateCloseArgs } from './close-args.js';
 import { closeCodeFor } from './close-codes.js';
-import { closeOutcome } from './close-outcome.js';
+import { ConnectionCore } from './connection-core.js';
 import type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
-import {
-  HANDSHAKE_FAILED,
-  HOLD_CLOSE_REPLY,
-  ON_CLOSE,
-  ON_DATA,
-  ON_DRAIN,
-  ON_END,
-  OPEN,
-  SET_ABORT,
-  SET_LISTENER_ERRORS,
-} from './internal.js';
+import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from './internal.js';
 import {
   BINARY_TO_LEGACY,
   type BinaryToLegacy,
@@ -25,17 +14,8 @@ import {
   isBinaryToLegacy,
   legacyText,
 } from './legacy-binary.js';
-import { type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
 import { controlPayload, type SendData, toPayload } from './payload.js';
-import {
-  CLOSED,
-  CLOSING,
-  CONNECTING,
-  defineReadyStates,
-  notOpenError,
-  OPEN_STATE,
-  type ReadyState,
-} from './ready-state.js';
+import { CLOSED, CLOSING, CONNECTING, defineReadyStates, notOpenError, OPEN_STATE } from './ready-state.js';
 import { ConnectionSink } from './sink.js';
 import type { Transport } from './transport.js';
 
@@ -47,7 +27,7 @@ export type { ReadyState } from './ready-state.js';
 /** Every encode may come after the codec consumed the peer's close: canSend() is the gate (RFC 6455 §5.5.1). */
 const PAST = { pastClose: true } as const;
 
-export class Connection extends BrowserStyleEmitter {
+export class Connection extends ConnectionCore {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN_STATE;
   static readonly CLOSING = CLOSING;
@@ -58,53 +38,15 @@ export class Connection extends BrowserStyleEmitter {
   declare readonly CLOSING: typeof CLOSING;
   declare readonly CLOSED: typeof CLOSED;
 
-  readonly draft: DraftId;
-  readonly caps: Caps;
-  readonly url: string;
-  readonly role: Role;
-  protocol = '';
-  extensions = '';
-
-  private state: ReadyState = CONNECTING;
-  private readonly closeTimeout: number;
-  private transport: Transport | undefined;
-  private codec: Codec | undefined;
-  private abortHandshake: (() => void) | undefined;
-  private cancelCloseTimer: (() => void) | undefined;
-  private peerClose: { code: number; reason: string } | undefined;
-  private fault: { closeCode: number } | undefined;
-  private endSent = false;
-  private peerEndSeen = false;
-  private terminated = false;
-  private paused = false;
-  /** Our close frame (or the hixie-75 TCP close) is written: no data may follow (RFC 6455 §5.5.1). */
-  private closeWritten = false;
-  /** The echo of the peer's close, held for the gateway (HOLD_CLOSE_REPLY) until close() or the timeout. */
-  private heldReply: Buffer | undefined;
-  private cancelHold: (() => void) | undefined;
-  private onPeerClose: ((code: number, reason: string) => void) | undefined;
-  private reportListenerError: ListenerErrorReporter | undefined;
-  /** Inside dispatch(): the transport is ended only once every event of the batch was handled. */
-  private dispatching = false;
   private legacyPolicy: BinaryToLegacy;
   private undeliveredCount = 0;
 
   constructor(init: ConnectionInit) {
-    super();
-    this.draft = init.draft;
-    this.caps = init.caps;
-    this.role = init.role;
-    this.url = init.url;
-    this.closeTimeout = init.closeTimeout;
+    super(init);
     this.legacyPolicy = DEFAULT_BINARY_TO_LEGACY;
     if (init.binaryToLegacy !== undefined) this.binaryToLegacy = init.binaryToLegacy;
   }
 
-  get readyState(): ReadyState {
-    return this.state;
-  }
-
-  /** True between pause() and resume(). */
   get isPaused(): boolean {
     return this.paused;
   }
@@ -315,198 +257,6 @@ export class Connection extends BrowserStyleEmitter {
         this.listenerFailed(thrown);
       }
     });
-  }
-
-  [HOLD_CLOSE_REPLY](onPeerClose: (code: number, reason: string) => void): void {
-    this.onPeerClose = onPeerClose;
-  }
-
-  [SET_LISTENER_ERRORS](report: ListenerErrorReporter): void {
-    this.reportListenerError = report;
-  }
-
-  [ON_DRAIN](): void {
-    this.emitSafely('drain');
-  }
-
-  [ON_DATA](bytes: Buffer): void {
-    if (this.state === CLOSED || !this.codec) return;
-    this.dispatch(this.codec.push(bytes));
-  }
-
-  [ON_END](): void {
-    if (this.state === CLOSED || !this.codec) return;
-    this.peerEndSeen = true;
-    this.dispatch(this.codec.end());
-    if (this.state === OPEN_STATE) this.state = CLOSING;
-    // Servers made by http run with allowHalfOpen: answer the FIN ourselves (after a held reply, if any).
-    if (this.heldReply === undefined) this.endTransport();
-  }
-
-  /**
-   * Emit what one read decoded, writing the codec's frames (pongs, close echo) in event order, before the
-   * next event reaches user code, as ws does. The transport is corked meanwhile, so those frames and
-   * whatever the listeners send leave together in one syscall.
-   */
-  private dispatch(events: readonly CodecEvent[]): void {
-    const transport = this.transport;
-    if (events.length > 0 && transport) {
-      transport.cork();
-      this.dispatching = true;
-      try {
-        this.emitEvents(events, transport);
-      } finally {
-        this.dispatching = false;
-        transport.uncork();
-      }
-    }
-    this.afterCodec();
-  }
-
-  private emitEvents(events: readonly CodecEvent[], transport: Transport): void {
-    for (let i = 0; i < events.length; i++) {
-      if (this.state === CLOSED || this.terminated) return;
-      const event = events[i]!;
-      switch (event.type) {
-        case 'text':
-        case 'binary':
-          this.emitSafely('message', event.data, event.type === 'binary');
-          break;
-        case 'ping': {
-          // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.
-          const next = events[i + 1];
-          if (next?.type === 'send' && next.closes !== true) {
-            this.writeCodecBytes(transport, next, undefined);
-            i++;
-          }
-          this.emitSafely('ping', event.data);
-          break;
-        }
-        case 'pong':
-          this.emitSafely('pong', event.data);
-          break;
-        case 'close':
-          this.peerClose = { code: event.code, reason: event.reason };
-          if (this.state === OPEN_STATE) this.state = CLOSING;
-          if (this.onPeerClose) this.callSafely(this.onPeerClose, event.code, event.reason);
-          break;
-        case 'send':
-          this.writeCodecBytes(transport, event, events[i + 1]);
-          break;
-        case 'fail':
-          this.fault = { closeCode: event.closeCode };
-          // No data after a fault, whether or not the draft had a close frame to send.
-          this.closeWritten = true;
-          this.heldReply = undefined;
-          if (this.state === OPEN_STATE) this.state = CLOSING;
-          this.emitError(new ProtocolFault(event.fault, event.message));
-          break;
-      }
-    }
-  }
-
-  /**
-   * A frame the codec made. Nothing follows our close frame (a listener may have closed earlier in the
-   * batch). The reply to the peer's close is held when the gateway asked for it (HOLD_CLOSE_REPLY).
-   */
-  private writeCodecBytes(
-    transport: Transport,
-    send: Extract<CodecEvent, { type: 'send' }>,
-    next: CodecEvent | undefined,
-  ): void {
-    if (this.closeWritten) return;
-    if (send.closes !== true) {
-      transport.write(send.bytes);
-      return;
-    }
-    if (this.onPeerClose && next?.type !== 'fail') {
-      this.heldReply = send.bytes;
-      this.cancelHold = transport.setTimer(this.closeTimeout, () => this.releaseHeldReply());
-      return;
-    }
-    this.writeClose(transport, send.bytes);
-  }
-
-  /** Nobody answered the held close in time: the automatic echo goes out after all. */
-  private releaseHeldReply(): void {
-    const { heldReply, transport } = this;
-    if (heldReply === undefined || !transport || this.state === CLOSED) return;
-    this.writeClose(transport, heldReply);
-    this.afterCodec();
-  }
-
-  private writeClose(transport: Transport, frame: Buffer): void {
-    this.closeWritten = true;
-    this.heldReply = undefined;
-    this.cancelHold?.();
-    this.cancelHold = undefined;
-    transport.write(frame);
-  }
-
-  /** After a close exchange or a fault the TCP connection is closed (RFC 6455 §7.1.1, §7.1.7). */
-  private afterCodec(): void {
-    if (this.state === CLOSED || !this.codec || this.dispatching) return;
-    if (this.fault !== undefined) this.endTransport();
-    else if (this.codec.state === 'closed' && this.heldReply === undefined) this.endTransport();
-  }
-
-  private endTransport(): void {
-    if (this.endSent || !this.transport) return;
-    this.endSent = true;
-    this.transport.end();
-    this.startCloseTimer();
-  }
-
-  private startCloseTimer(): void {
-    if (this.cancelCloseTimer || !this.transport) return;
-    const transport = this.transport;
-    this.cancelCloseTimer = transport.setTimer(this.closeTimeout, () => transport.destroy());
-  }
-
-  [ON_CLOSE](): void {
-    if (this.state === CLOSED) return;
-    this.state = CLOSED;
-    this.cancelCloseTimer?.();
-    this.cancelHold?.();
-    this.heldReply = undefined;
-    const { code, reason, wasClean } = closeOutcome({
-      caps: this.caps,
-      fault: this.fault,
-      peerClose: this.peerClose,
-      terminated: this.terminated,
-      peerEndSeen: this.peerEndSeen,
-    });
-    this.emitSafely('close', code, reason, wasClean);
-  }
-
-  private emitError(err: Error): void {
-    // A connection nobody listens to for errors must not crash the process (a bad client never affects others).
-    if (this.listenerCount('error') > 0) this.emitSafely('error', err);
-  }
-
-  /** Emit to user listeners; an exception there costs this connection only (listener-errors.ts). */
-  private emitSafely(event: string, ...args: unknown[]): void {
-    try {
-      this.emit(event, ...args);
-    } catch (err) {
-      this.listenerFailed(err);
-    }
-  }
-
-  private callSafely<A extends unknown[]>(fn: (...args: A) => void, ...args: A): void {
-    try {
-      fn(...args);
-    } catch (err) {
-      this.listenerFailed(err);
-    }
-  }
-
-  private listenerFailed(err: unknown): void {
-    const report =
-      this.reportListenerError ?? ((e: unknown) => reportOrLog(this, e, 'a connection listener'));
-    report(err);
-    // RFC 6455 §7.4.1 1011 "an unexpected condition"; mapped for older drafts by close().
-    if (this.state !== CLOSED && !this.closeWritten && this.transport) this.close(1011, 'internal error');
   }
 }
 
