@@ -1,5 +1,7 @@
 // The inbound half of a Connection: decoded events to listeners, the codec's own frames, the closing
 // handshake's bookkeeping and the transport's end (RFC 6455 §5.5.1, §7.1.1-§7.1.7; hixie-76 §4.2 FF 00).
+
+import { EMPTY } from '../core/bytes.js';
 import { ProtocolFault } from '../core/faults.js';
 import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
@@ -9,6 +11,9 @@ import { HOLD_CLOSE_REPLY, ON_CLOSE, ON_DATA, ON_DRAIN, ON_END, SET_LISTENER_ERR
 import { type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN_STATE, type ReadyState } from './ready-state.js';
 import type { Transport } from './transport.js';
+
+/** The peer's close (`clean`) or a fault (`clean` false, the fault's code): see HOLD_CLOSE_REPLY. */
+export type PeerCloseHook = (code: number, reason: string, clean: boolean) => void;
 
 /**
  * Everything a connection does on its own, driven by the transport. Connection adds the user's calls
@@ -39,7 +44,7 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
   /** The echo of the peer's close, held for the gateway (HOLD_CLOSE_REPLY) until close() or the timeout. */
   protected heldReply: Buffer | undefined;
   protected cancelHold: (() => void) | undefined;
-  protected onPeerClose: ((code: number, reason: string) => void) | undefined;
+  protected onPeerClose: PeerCloseHook | undefined;
   protected reportListenerError: ListenerErrorReporter | undefined;
   /** Inside dispatch(): the transport is ended only once every event of the batch was handled. */
   protected dispatching = false;
@@ -59,7 +64,7 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
 
   abstract close(code?: number, reason?: string): void;
 
-  [HOLD_CLOSE_REPLY](onPeerClose: (code: number, reason: string) => void): void {
+  [HOLD_CLOSE_REPLY](onPeerClose: PeerCloseHook): void {
     this.onPeerClose = onPeerClose;
   }
 
@@ -81,6 +86,10 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
     this.peerEndSeen = true;
     this.dispatch(this.codec.end());
     if (this.state === OPEN_STATE) this.state = CLOSING;
+    // Hixie-75's close is the FIN, so its reply is ours: held like any reply when the gateway asks.
+    const transport = this.transport;
+    if (!this.caps.closingHandshake && this.onPeerClose && !this.closeWritten && transport)
+      this.hold(transport, EMPTY);
     // Servers made by http run with allowHalfOpen: answer the FIN ourselves (after a held reply, if any).
     if (this.heldReply === undefined) this.endTransport();
   }
@@ -118,7 +127,7 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
           // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.
           const next = events[i + 1];
           if (next?.type === 'send' && next.closes !== true) {
-            this.writeCodecBytes(transport, next, undefined);
+            this.writeCodecBytes(transport, next);
             i++;
           }
           this.emitSafely('ping', event.data);
@@ -130,43 +139,55 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
         case 'close':
           this.peerClose = { code: event.code, reason: event.reason };
           if (this.state === OPEN_STATE) this.state = CLOSING;
-          if (this.onPeerClose) this.callSafely(this.onPeerClose, event.code, event.reason);
+          if (this.onPeerClose) this.callSafely(this.onPeerClose, event.code, event.reason, true);
           break;
         case 'send':
-          this.writeCodecBytes(transport, event, events[i + 1]);
+          this.writeCodecBytes(transport, event);
           break;
         case 'fail':
-          this.fault = { closeCode: event.closeCode };
-          // No data after a fault, whether or not the draft had a close frame to send.
-          this.closeWritten = true;
-          this.heldReply = undefined;
-          if (this.state === OPEN_STATE) this.state = CLOSING;
-          this.emitError(new ProtocolFault(event.fault, event.message));
+          this.failed(transport, event);
           break;
       }
     }
   }
 
   /**
+   * The peer broke the protocol: our close (queued by the codec, when the draft has one) ends the
+   * connection. Held for the gateway like a close reply, so answers to earlier messages still get through.
+   */
+  private failed(transport: Transport, event: Extract<CodecEvent, { type: 'fail' }>): void {
+    this.fault = { closeCode: event.closeCode };
+    if (this.state === OPEN_STATE) this.state = CLOSING;
+    const hook = this.onPeerClose;
+    if (hook && !this.closeWritten) {
+      // Hixie has no close frame: the held reply is the TCP close.
+      this.hold(transport, EMPTY);
+      this.callSafely(hook, event.closeCode, '', false);
+    } else {
+      // No data after a fault, whether or not the draft had a close frame to send.
+      this.writeClose(transport, EMPTY);
+    }
+    this.emitError(new ProtocolFault(event.fault, event.message));
+  }
+
+  /**
    * A frame the codec made. Nothing follows our close frame (a listener may have closed earlier in the
    * batch). The reply to the peer's close is held when the gateway asked for it (HOLD_CLOSE_REPLY).
    */
-  protected writeCodecBytes(
-    transport: Transport,
-    send: Extract<CodecEvent, { type: 'send' }>,
-    next: CodecEvent | undefined,
-  ): void {
+  protected writeCodecBytes(transport: Transport, send: Extract<CodecEvent, { type: 'send' }>): void {
     if (this.closeWritten) return;
     if (send.closes !== true) {
       transport.write(send.bytes);
       return;
     }
-    if (this.onPeerClose && next?.type !== 'fail') {
-      this.heldReply = send.bytes;
-      this.cancelHold = transport.setTimer(this.closeTimeout, () => this.releaseHeldReply());
-      return;
-    }
-    this.writeClose(transport, send.bytes);
+    if (this.onPeerClose) this.hold(transport, send.bytes);
+    else this.writeClose(transport, send.bytes);
+  }
+
+  private hold(transport: Transport, reply: Buffer): void {
+    if (this.heldReply !== undefined) return;
+    this.heldReply = reply;
+    this.cancelHold = transport.setTimer(this.closeTimeout, () => this.releaseHeldReply());
   }
 
   /** Nobody answered the held close in time: the automatic echo goes out after all. */
@@ -182,14 +203,14 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
     this.heldReply = undefined;
     this.cancelHold?.();
     this.cancelHold = undefined;
-    transport.write(frame);
+    // Empty: hixie-75, whose close is ending TCP (afterCodec or the caller does that).
+    if (frame.length > 0) transport.write(frame);
   }
 
   /** After a close exchange or a fault the TCP connection is closed (RFC 6455 §7.1.1, §7.1.7). */
   protected afterCodec(): void {
-    if (this.state === CLOSED || !this.codec || this.dispatching) return;
-    if (this.fault !== undefined) this.endTransport();
-    else if (this.codec.state === 'closed' && this.heldReply === undefined) this.endTransport();
+    if (this.state === CLOSED || !this.codec || this.dispatching || this.heldReply !== undefined) return;
+    if (this.fault !== undefined || this.codec.state === 'closed') this.endTransport();
   }
 
   protected endTransport(): void {

@@ -1,5 +1,7 @@
 // One WebSocket, whatever the draft: what the application calls (send, ping, close, ...) over the inbound
 // half in connection-core.ts (RFC 6455 §5.5.1, §7; hixie-76 §4.2 FF 00; hixie-75: TCP close).
+
+import { EMPTY } from '../core/bytes.js';
 import { UsageError } from '../core/faults.js';
 import type { Codec } from '../core/types.js';
 import { validateCloseArgs } from './close-args.js';
@@ -135,11 +137,16 @@ export class Connection extends ConnectionCore {
       return;
     }
     if (this.state === CLOSED || this.terminated || this.closeWritten) return;
+    // After a fault the reply is the fault's own close, whatever code the caller asks for.
+    if (this.fault !== undefined) {
+      this.releaseHeldReply();
+      return;
+    }
     const { transport, codec } = this.ready();
     if (!this.caps.closingHandshake) {
       // Hixie-75 has no close frame: closing TCP is the close.
       this.state = CLOSING;
-      this.closeWritten = true;
+      this.writeClose(transport, EMPTY);
       this.endTransport();
       return;
     }
@@ -238,7 +245,7 @@ export class Connection extends ConnectionCore {
    */
   private canSend(): boolean {
     if (this.closeWritten || this.endSent || this.terminated) return false;
-    return this.state === OPEN_STATE || (this.state === CLOSING && this.peerClose !== undefined);
+    return this.state === OPEN_STATE || this.heldReply !== undefined;
   }
 
   /** ws 8 "send after close": no throw (the peer's close can arrive at any time), the error goes to `cb`. */

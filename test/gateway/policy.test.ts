@@ -50,7 +50,7 @@ describe('upstream -> client messages', () => {
       expect(upstreamToClient(data, true, RFC6455, mode)).toEqual({ kind: 'send', data });
   });
 
-  it('binary toward hixie: close (1003 upstream, clean close to the client); other policies are the connection layer\'s', () => {
+  it("binary toward hixie: close (1003 upstream, clean close to the client); other policies are the connection layer's", () => {
     const data = Buffer.from([0, 1, 255]);
     const closed = upstreamToClient(data, true, HIXIE76, 'close');
     expect(closed.kind).toBe('close');
