@@ -6,7 +6,7 @@ import { BrowserStyleEmitter } from './browser-events.js';
 import { validateCloseArgs } from './close-args.js';
 import { closeOutcome } from './close-outcome.js';
 import type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
-import { HANDSHAKE_FAILED, ON_CLOSE, ON_DATA, ON_END, OPEN, SET_ABORT } from './internal.js';
+import { HANDSHAKE_FAILED, HELD, ON_CLOSE, ON_DATA, ON_END, OPEN, SET_ABORT } from './internal.js';
 import { controlPayload, type SendData, toPayload } from './payload.js';
 import {
   CLOSED,
@@ -232,6 +232,10 @@ export class Connection extends BrowserStyleEmitter {
     return false;
   }
 
+  get [HELD](): number {
+    return this.codec?.bufferedBytes ?? 0;
+  }
+
   [ON_DATA](bytes: Buffer): void {
     if (this.state === CLOSED || !this.codec) return;
     this.dispatch(this.codec.push(bytes));
@@ -278,7 +282,8 @@ export class Connection extends BrowserStyleEmitter {
           // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.
           const next = events[i + 1];
           if (next?.type === 'send') {
-            transport.write(next.bytes);
+            // Coalesced while the peer does not read: a ping flood cannot queue pongs without end.
+            transport.writeAutoReply(next.bytes);
             i++;
           }
           this.emit('ping', event.data);

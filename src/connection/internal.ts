@@ -10,3 +10,5 @@ export const SET_ABORT = Symbol('wscompat.setAbort');
 export const ON_DATA = Symbol('wscompat.onData');
 export const ON_END = Symbol('wscompat.onEnd');
 export const ON_CLOSE = Symbol('wscompat.onClose');
+/** Bytes the connection's codec holds for incomplete frames and messages: `conn[HELD]`. */
+export const HELD = Symbol('wscompat.held');

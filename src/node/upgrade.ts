@@ -10,6 +10,8 @@ import { cryptoRng } from '../core/rng.js';
 import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { negotiate } from '../sniff/negotiate.js';
+import { type ByteBudget, refuseWhenOverBudget } from './byte-budget.js';
+import { watchIdle } from './keepalive.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions } from './server-options.js';
@@ -21,6 +23,8 @@ type Accepted = Extract<AcceptResult, { ok: true }>;
 /** What the handshake needs from the server that owns it. */
 export interface UpgradeHost {
   readonly options: ResolvedServerOptions;
+  /** Bytes every connection holds in incomplete messages (maxBufferedBytes). */
+  readonly budget: ByteBudget;
   /** Open connections plus handshakes in progress, for maxConnections. */
   load(): number;
   pendingDelta(delta: 1 | -1): void;
@@ -141,6 +145,16 @@ async function runHooks(
   const waiting = startWaiting(hs);
   const { attempt } = waiting;
   const { draft } = negotiation;
+  // The whole request first (hixie-76 key3): what verifyClient sets up (a gateway's upstream) is never
+  // held by a client that sends a head and then nothing.
+  const bodyLength = negotiation.accept.bodyLength;
+  if (bodyLength > 0 && options.verifyClient) {
+    await new Promise<void>((resolve) => {
+      waiting.pending.whenAtLeast(bodyLength, resolve);
+      hs.socket.once('close', () => resolve());
+    });
+    if (attempt.over) return;
+  }
   if (options.verifyClient) {
     const refusal = await verify(options, hs.req, {
       draft,
@@ -207,14 +221,23 @@ function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffe
     url: req.url ?? '/',
     closeTimeout: host.options.closeTimeout,
   });
-  const transport = new SocketTransport(socket);
+  const { options } = host;
+  const transport = new SocketTransport(socket, {
+    writeHighWaterMark: options.writeHighWaterMark,
+    budget: { shared: host.budget, over: refuseWhenOverBudget(conn) },
+  });
   conn[OPEN]({
     transport,
-    codec: draft.createCodec('server', { maxPayload: host.options.maxPayload, rng: cryptoRng }),
+    codec: draft.createCodec('server', {
+      maxPayload: options.maxPayload,
+      maxFragments: options.maxFragments,
+      rng: cryptoRng,
+    }),
     protocol: accept.protocol,
     extensions: accept.extensions,
     emitOpen: false,
   });
+  watchIdle(conn, transport, options.idleTimeout);
   host.opened(conn);
   hs.done(conn, req);
   // After the user's 'connection' listener ran, so it sees frames pipelined behind the handshake.

@@ -71,7 +71,11 @@ export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' 
 function echo(conn: Connection): void {
   conn.on('message', (data: Buffer, isBinary: boolean) => {
     if (conn.readyState !== conn.OPEN) return;
-    conn.send(data, { binary: isBinary && conn.caps.binary });
+    // A client that sends fast and never reads: stop reading it until its echoes have left.
+    if (!conn.send(data, { binary: isBinary && conn.caps.binary }) && !conn.isPaused) {
+      conn.pause();
+      conn.once('drain', () => conn.resume());
+    }
   });
   // Echo servers see misbehaving clients; a fault closes that one connection and nothing else.
   conn.on('error', () => {});
