@@ -72,6 +72,8 @@ export class Gateway extends EventEmitter {
       noServer: true,
       drafts: this.o.drafts,
       maxPayload: this.o.maxPayload,
+      idleTimeout: this.o.idleTimeout,
+      ...(this.o.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: this.o.maxBufferedBytes }),
       // verifyClient waits for the upstream (connectTimeout); handshakeTimeout is for the client's part.
       handshakeTimeout: this.o.handshakeTimeout + this.o.connectTimeout,
       trustProxy: this.o.trustProxy,
