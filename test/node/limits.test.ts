@@ -2,6 +2,7 @@
 // and checks what the server holds meanwhile and that a well-behaved client still gets its echo.
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientFrame, flood, rawPeer } from '../../scripts/soak/raw.js';
+import { startServe } from '../../src/cli/commands/serve.js';
 import type { Connection } from '../../src/connection/connection.js';
 import type { WsServer } from '../../src/node/server.js';
 import { closeServer, delay, once, openClient, startEchoServer, until } from './helpers.js';
@@ -132,6 +133,31 @@ describe('writeHighWaterMark: a peer that does not read stops being read from', 
     await echoWithin(normal, 2000);
     expect(await attack).toBeGreaterThan(4 * 1024 * 1024);
     expect(peak).toBeLessThan(mark + 256 * 1024);
+  });
+});
+
+describe('wscompat serve', () => {
+  it('its echo honours send() returning false: a never-reading client holds far less than the mark', async () => {
+    const { server, url } = await startServe({
+      port: 0,
+      host: '127.0.0.1',
+      drafts: ['rfc6455'],
+      maxPayload: undefined,
+      protocols: undefined,
+    });
+    cleanups.push(() => closeServer(server));
+    const port = Number(new URL(url).port);
+    const peer = await rawPeer(port);
+    cleanups.push(() => peer.socket.destroy());
+    peer.stopReading();
+    const normal = await openClient(url, {}, cleanups);
+    const message = clientFrame(OP_BINARY, Buffer.alloc(16 * 1024, 0x64));
+    const attack = flood(peer.socket, () => message, Date.now() + 2500, 512 * 1024);
+    const peak = await peakBuffered(server, attack);
+    await echoWithin(normal, 2000);
+    expect(await attack).toBeGreaterThan(4 * 1024 * 1024);
+    // The default writeHighWaterMark is 1 MiB; the echo pauses as soon as send() says false.
+    expect(peak).toBeLessThan(512 * 1024);
   });
 });
 
