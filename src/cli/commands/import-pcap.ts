@@ -1,11 +1,13 @@
 // `wscompat import-pcap`: turn a packet capture into fixtures, one per TCP connection (needs tshark).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isDraftId } from '../../drafts.js';
 import { serializeFixture } from '../../replay/fixture-write.js';
 import { fixtureFromRecording } from '../../replay/from-recording.js';
 import { TsharkMissing, tcpStreams } from '../../replay/pcap.js';
-import { parseArgs, UsageFault } from '../args.js';
+import { parseCommand, UsageFault } from '../args.js';
+import { CliFailure, EXIT, fileFailure } from '../failure.js';
 
 const USAGE = `usage: wscompat import-pcap FILE.pcap[ng] --out DIR [--draft D] [--help]
 
@@ -19,11 +21,24 @@ Connections that are not a WebSocket handshake are skipped with a message.
   --draft D    force the draft instead of sniffing it
   --help       print this help
 
-exit status: 0 at least one fixture written; 2 none; 3 tshark is not installed; 1 usage error.
+exit status: 0 at least one fixture written; 2 none; 3 tshark is not installed; 1 usage error;
+6 the capture cannot be read, or DIR is a file or cannot be written.
 `;
 
+/** Fail before running tshark on what would fail after it: an unreadable capture, an --out that is a file. */
+async function checkPaths(file: string, out: string): Promise<void> {
+  await access(file, constants.R_OK).catch((err: unknown) => {
+    throw fileFailure(err, 'read', file);
+  });
+  if ((await stat(file)).isDirectory())
+    throw new CliFailure(`cannot read ${file}: it is a directory`, EXIT.local);
+  const existing = await stat(out).catch(() => undefined);
+  if (existing && !existing.isDirectory())
+    throw new CliFailure(`--out ${out} is a file; give a directory (it is created if missing)`, EXIT.local);
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, {
+  const { values: flags, positionals } = parseCommand(argv, {
     out: { type: 'string' },
     draft: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -38,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof out !== 'string') throw new UsageFault('--out DIR is required');
   const draft = flags.draft;
   if (typeof draft === 'string' && !isDraftId(draft)) throw new UsageFault(`unknown draft ${draft}`);
+  await checkPaths(file, out);
   let streams: Awaited<ReturnType<typeof tcpStreams>>;
   try {
     streams = await tcpStreams(file);
@@ -45,7 +61,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`wscompat import-pcap: ${(err as Error).message}\n`);
     return err instanceof TsharkMissing ? 3 : 2;
   }
-  await mkdir(out, { recursive: true });
+  await mkdir(out, { recursive: true }).catch((err: unknown) => {
+    throw fileFailure(err, 'create', out);
+  });
   const stem = basename(file).replace(/\.(pcapng|pcap|cap)$/, '');
   let written = 0;
   for (const [i, segments] of streams.entries()) {
@@ -58,7 +76,9 @@ export async function run(argv: string[]): Promise<number> {
       continue;
     }
     const target = join(out, `${stem}-${i}.trace`);
-    await writeFile(target, serializeFixture(fixture));
+    await writeFile(target, serializeFixture(fixture)).catch((err: unknown) => {
+      throw fileFailure(err, 'write', target);
+    });
     process.stderr.write(`stream ${i}: wrote ${target} (${fixture.draft})\n`);
     written++;
   }
