@@ -19,6 +19,7 @@ import {
 } from './ready-state.js';
 import { ConnectionSink } from './sink.js';
 import type { Transport } from './transport.js';
+import type { Listener } from './typed-events.js';
 
 export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
 export type { SendData } from './payload.js';
@@ -344,3 +345,28 @@ export class Connection extends BrowserStyleEmitter {
 }
 
 defineReadyStates(Connection.prototype);
+
+/** What a Connection emits, with each listener's arguments (docs/api.md "Connection"). */
+export type ConnectionEvents = {
+  open: [];
+  message: [data: Buffer, isBinary: boolean];
+  ping: [data: Buffer];
+  pong: [data: Buffer];
+  close: [code: number, reason: string, wasClean: boolean];
+  error: [err: Error];
+  drain: [];
+};
+
+type On = keyof ConnectionEvents & string;
+type L<K extends On> = Listener<ConnectionEvents, K>;
+/** Typed per-event listener methods, merged into the class (no string fallback: typos do not compile). */
+export interface Connection {
+  on<K extends On>(event: K, listener: L<K>): this;
+  once<K extends On>(event: K, listener: L<K>): this;
+  off<K extends On>(event: K, listener: L<K>): this;
+  addListener<K extends On>(event: K, listener: L<K>): this;
+  removeListener<K extends On>(event: K, listener: L<K>): this;
+  prependListener<K extends On>(event: K, listener: L<K>): this;
+  prependOnceListener<K extends On>(event: K, listener: L<K>): this;
+  emit<K extends On>(event: K, ...args: ConnectionEvents[K]): boolean;
+}

@@ -9,6 +9,7 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
+import type { Listener } from '../connection/typed-events.js';
 import { versionList } from '../sniff/sniff.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './server-options.js';
 import { runUpgrade, type UpgradeHost } from './upgrade.js';
@@ -69,7 +70,7 @@ export class WsServer extends EventEmitter {
   /** A bug (ours or a listener's) during a handshake costs that socket only. */
   private upgradeFailed(socket: Socket, err: unknown): void {
     socket.destroy();
-    this.emit('error', err);
+    this.emit('error', err instanceof Error ? err : new Error(String(err)));
   }
 
   /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */
@@ -159,4 +160,28 @@ export class WsServer extends EventEmitter {
 
 export function createServer(options: ServerOptions, onConnection?: ConnectionListener): WsServer {
   return new WsServer(options, onConnection);
+}
+
+/** What a WsServer emits, with each listener's arguments (docs/api.md "Node layer"). */
+export type WsServerEvents = {
+  listening: [];
+  connection: [conn: Connection, req: IncomingMessage];
+  error: [err: Error];
+  rejected: [status: number, reason: string, req: IncomingMessage];
+  headers: [lines: string[], req: IncomingMessage];
+  close: [];
+};
+
+type On = keyof WsServerEvents & string;
+type L<K extends On> = Listener<WsServerEvents, K>;
+/** Typed per-event listener methods, merged into the class (no string fallback: typos do not compile). */
+export interface WsServer {
+  on<K extends On>(event: K, listener: L<K>): this;
+  once<K extends On>(event: K, listener: L<K>): this;
+  off<K extends On>(event: K, listener: L<K>): this;
+  addListener<K extends On>(event: K, listener: L<K>): this;
+  removeListener<K extends On>(event: K, listener: L<K>): this;
+  prependListener<K extends On>(event: K, listener: L<K>): this;
+  prependOnceListener<K extends On>(event: K, listener: L<K>): this;
+  emit<K extends On>(event: K, ...args: WsServerEvents[K]): boolean;
 }
