@@ -24,6 +24,7 @@ import type { Listener } from './typed-events.js';
 export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
 export type { SendData } from './payload.js';
 export type { ReadyState } from './ready-state.js';
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only narrows EventEmitter methods.
 export class Connection extends BrowserStyleEmitter {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN_STATE;

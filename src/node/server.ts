@@ -16,6 +16,7 @@ import { runUpgrade, type UpgradeHost } from './upgrade.js';
 
 export type ConnectionListener = (conn: Connection, req: IncomingMessage) => void;
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only narrows EventEmitter methods.
 export class WsServer extends EventEmitter {
   /** Open connections. */
   readonly clients = new Set<Connection>();
