@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Tests written as user code import the package by name (tsconfig.json "paths" says the same to tsc).
+  resolve: {
+    alias: [
+      { find: /^wscompat\/ws$/, replacement: fileURLToPath(new URL('./src/ws/index.ts', import.meta.url)) },
+      { find: /^wscompat$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
