@@ -23,7 +23,12 @@ function refusal(code: number | undefined, message: string | undefined) {
 }
 
 /** ws's verifyClient, sync (info) or async (info, cb), as a native verifyClient returning a Promise or a verdict. */
-function adaptVerifyClient(verifyClient: VerifyClientCallbackAsync | VerifyClientCallbackSync) {
+function adaptVerifyClient(
+  verifyClient:
+    | NonNullable<ServerOptions['verifyClient']>
+    | VerifyClientCallbackAsync
+    | VerifyClientCallbackSync,
+) {
   return (native: NativeInfo) => {
     const info: VerifyClientInfo = {
       // ws reads Origin, or Sec-WebSocket-Origin for version 8; the native info applies the same rule.

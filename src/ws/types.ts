@@ -51,7 +51,17 @@ export interface ServerOptions {
   port?: number | undefined;
   backlog?: number | undefined;
   server?: HttpServer | HttpsServer | undefined;
-  verifyClient?: VerifyClientCallbackAsync | VerifyClientCallbackSync | undefined;
+  /**
+   * ws's hook, either form: `(info) => boolean`, or `(info, cb) => void` calling `cb(ok, code?, message?)`.
+   * One signature (rather than @types/ws's union) so that both forms get their parameter types inferred;
+   * the sync form's return value is read for truthiness, as ws does.
+   */
+  verifyClient?:
+    | ((
+        info: VerifyClientInfo,
+        callback: (res: boolean, code?: number, message?: string, headers?: OutgoingHttpHeaders) => void,
+      ) => unknown)
+    | undefined;
   handleProtocols?: ((protocols: Set<string>, request: IncomingMessage) => string | false) | undefined;
   path?: string | undefined;
   noServer?: boolean | undefined;

@@ -54,6 +54,8 @@ export class WebSocket extends WsEventTarget {
   private type: BinaryType = 'nodebuffer';
   private address: string;
   private wasClean = false;
+  /** close() or terminate() during the handshake: CLOSING until the deferred 'close' is emitted. */
+  private aborting = false;
   private fragments: { parts: Buffer[]; bytes: number; binary: boolean } | undefined;
 
   constructor(address: null);
@@ -102,13 +104,24 @@ export class WebSocket extends WsEventTarget {
     conn.on('ping', (data) => this.emit('ping', data));
     conn.on('pong', (data) => this.emit('pong', data));
     // The Connection reports errors only to listeners: a bad peer does not crash a process without one.
-    conn.on('error', (err) => {
-      if (this.listenerCount('error') > 0) this.emit('error', err);
-    });
-    conn.on('close', (code, reason, wasClean) => {
-      this.wasClean = wasClean;
-      this.emit('close', code, Buffer.from(reason));
-    });
+    conn.on('error', (err) =>
+      this.afterAbort(() => {
+        if (this.listenerCount('error') > 0) this.emit('error', err);
+      }),
+    );
+    conn.on('close', (code, reason, wasClean) =>
+      this.afterAbort(() => {
+        this.aborting = false;
+        this.wasClean = wasClean;
+        this.emit('close', code, Buffer.from(reason));
+      }),
+    );
+  }
+
+  /** As ws: a handshake aborted by close()/terminate() reports 'error' and 'close' on the next tick. */
+  private afterAbort(report: () => void): void {
+    if (this.aborting) process.nextTick(report);
+    else report();
   }
 
   closedCleanly(): boolean {
@@ -124,6 +137,7 @@ export class WebSocket extends WsEventTarget {
   }
 
   get readyState(): 0 | 1 | 2 | 3 {
+    if (this.aborting) return 2;
     return this.conn?.readyState ?? 0;
   }
   get url(): string {
@@ -200,10 +214,21 @@ export class WebSocket extends WsEventTarget {
   }
 
   close(code?: number, data?: string | Buffer): void {
-    this.conn?.close(code, Buffer.isBuffer(data) ? data.toString() : data);
+    const reason = Buffer.isBuffer(data) ? data.toString() : data;
+    this.abortIfConnecting(() => this.conn?.close(code, reason));
   }
   terminate(): void {
-    this.conn?.terminate();
+    this.abortIfConnecting(() => this.conn?.terminate());
+  }
+
+  private abortIfConnecting(stop: () => void): void {
+    if (this.conn?.readyState === 0) this.aborting = true;
+    try {
+      stop();
+    } catch (err) {
+      this.aborting = false;
+      throw err;
+    }
   }
   pause(): void {
     this.conn?.pause();
