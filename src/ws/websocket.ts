@@ -4,6 +4,7 @@
 import type { ClientRequestArgs, IncomingMessage, ClientRequest as NodeClientRequest } from 'node:http';
 import type { Connection, SendCallback } from '../connection/connection.js';
 import { defineReadyStates } from '../connection/ready-state.js';
+import type { Caps, DraftId } from '../core/types.js';
 import { openClient } from './client.js';
 import { WsEventTarget } from './event-target.js';
 import type { AnyClientOptions, BinaryType, ClientOptions, RawData, SendableData } from './types.js';
@@ -157,6 +158,14 @@ export class WebSocket extends WsEventTarget {
   }
   get bufferedAmount(): number {
     return this.conn?.bufferedAmount ?? 0;
+  }
+  /** wscompat only: the negotiated draft (a WebSocketServer accepts legacy ones). */
+  get draft(): DraftId | undefined {
+    return this.conn?.draft;
+  }
+  /** wscompat only: what the draft can do (`caps.ping`, `caps.binary`, ...), e.g. for a heartbeat. */
+  get caps(): Caps | undefined {
+    return this.conn?.caps;
   }
   get isPaused(): boolean {
     return this.conn?.isPaused ?? false;
