@@ -193,7 +193,8 @@ describe('close (Close-*.any.js)', () => {
     expect(ws.readyState).toBe(WebSocket.CLOSING);
     const e = await next<CloseEvent>(ws, 'close');
     expect(e).toBeInstanceOf(CloseEvent);
-    expect([ws.readyState, e.code, e.reason, e.wasClean]).toEqual([WebSocket.CLOSED, 3000, '', true]);
+    // The server's reply echoes our code and reason (docs/api.md "Close reporting").
+    expect([ws.readyState, e.code, e.reason, e.wasClean]).toEqual([WebSocket.CLOSED, 3000, 'done', true]);
     await new Promise((r) => setTimeout(r, 20));
     expect(closesSeen.at(-1)).toEqual([3000, 'done']);
   });
