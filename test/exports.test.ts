@@ -1,12 +1,14 @@
 // Pins the public surface: adding or removing an export must be a deliberate change to this list.
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
+import * as wsApi from '../src/ws/index.js';
 
 describe('public exports', () => {
   it('are exactly the documented runtime names', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'ALL_DRAFTS',
+        'CloseEvent',
         'Connection',
         'DRAFTS',
         'FAULT_CLOSE_CODES',
@@ -14,6 +16,7 @@ describe('public exports', () => {
         'HandshakeError',
         'ProtocolFault',
         'UsageError',
+        'WebSocket',
         'WsServer',
         'connect',
         'createGateway',
@@ -26,6 +29,15 @@ describe('public exports', () => {
         'sniff',
       ].sort(),
     );
+  });
+
+  it('wscompat/ws exports what ws 8 does (its ESM wrapper names, the class as default)', () => {
+    expect(Object.keys(wsApi).sort()).toEqual(
+      ['Server', 'WebSocket', 'WebSocketServer', 'createWebSocketStream', 'default'].sort(),
+    );
+    expect(wsApi.default).toBe(wsApi.WebSocket);
+    expect(wsApi.WebSocket.Server).toBe(wsApi.WebSocketServer);
+    expect(wsApi.WebSocket.OPEN).toBe(1);
   });
 
   it('registers all five drafts under their ids, newest first', () => {
