@@ -95,10 +95,15 @@ export class Connection extends BrowserStyleEmitter {
   }
 
   /**
-   * Send a message: strings as text, bytes as binary unless `{ binary: false }`. False when congested, or
+   * Send a message: strings as text, bytes as binary unless `{ binary: false }`; with compression
+   * negotiated, messages from the threshold up are compressed unless `{ compress: false }`. False when congested, or
    * when the connection is past OPEN (as ws 8: nothing is written and `cb` gets a NOT_OPEN error).
    */
-  send(data: SendData, options?: { binary?: boolean } | SendCallback, cb?: SendCallback): boolean {
+  send(
+    data: SendData,
+    options?: { binary?: boolean; compress?: boolean } | SendCallback,
+    cb?: SendCallback,
+  ): boolean {
     if (typeof options === 'function') {
       cb = options;
       options = undefined;
@@ -111,7 +116,11 @@ export class Connection extends BrowserStyleEmitter {
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
     const payload = toPayload(data);
-    const frame = codec.encode(binary ? { type: 'binary', data: payload } : { type: 'text', data: payload });
+    // `compress: false` opts one message out of a negotiated compression extension (ws 8).
+    const compress = options?.compress;
+    const frame = codec.encode(
+      binary ? { type: 'binary', data: payload, compress } : { type: 'text', data: payload, compress },
+    );
     return transport.write(frame, cb);
   }
 

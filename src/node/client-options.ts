@@ -1,6 +1,12 @@
 // connect() options: validation and defaults (docs/api.md "Node layer").
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
+  isPerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type ResolvedCompression,
+  resolveCompression,
+} from './compression-options.js';
+import {
   checkOptions,
   isBoolean,
   isBytesLike,
@@ -28,6 +34,8 @@ export interface ClientOptions {
   readonly servername?: string;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
+  /** Offer permessage-deflate (RFC 7692; hybi drafts only); off by default. */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 export interface ResolvedClientOptions {
@@ -42,6 +50,7 @@ export interface ResolvedClientOptions {
   readonly rejectUnauthorized: boolean | undefined;
   readonly servername: string | undefined;
   readonly rng: Rng | undefined;
+  readonly perMessageDeflate: ResolvedCompression | undefined;
 }
 
 const isHeaders: OptionCheck = (v) => {
@@ -66,6 +75,7 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   rejectUnauthorized: isBoolean,
   servername: isString,
   rng: isFunction,
+  perMessageDeflate: isPerMessageDeflate,
 };
 
 export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
@@ -87,5 +97,6 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     rejectUnauthorized: o.rejectUnauthorized,
     servername: o.servername,
     rng: o.rng,
+    perMessageDeflate: resolveCompression('connect', o.perMessageDeflate),
   };
 }

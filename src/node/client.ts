@@ -9,6 +9,7 @@ import { cryptoRng } from '../core/rng.js';
 import type { ClientRequest, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
+import { createCompression } from './compression-options.js';
 import { ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
@@ -58,6 +59,7 @@ export function connect(url: string | URL, options?: ClientOptions): Connection 
     headers: o.headers,
     rng,
     ...(o.origin === undefined ? {} : { origin: o.origin }),
+    ...(o.perMessageDeflate && draft.caps.compression ? { compression: o.perMessageDeflate.policy } : {}),
   });
   const conn = new Connection({
     draft: draft.id,
@@ -111,7 +113,11 @@ function runHandshake(
     const transport = new SocketTransport(socket);
     conn[OPEN]({
       transport,
-      codec: draft.createCodec('client', { maxPayload: o.maxPayload, rng }),
+      codec: draft.createCodec('client', {
+        maxPayload: o.maxPayload,
+        rng,
+        ...createCompression(outcome.compression, o.perMessageDeflate),
+      }),
       protocol: outcome.protocol,
       extensions: outcome.extensions,
       emitOpen: true,

@@ -5,6 +5,12 @@ import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { ALL_DRAFTS, type Caps, type DraftId } from '../core/types.js';
 import { isDraftId } from '../drafts.js';
 import {
+  isPerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type ResolvedCompression,
+  resolveCompression,
+} from './compression-options.js';
+import {
   checkOptions,
   isBoolean,
   isFunction,
@@ -57,6 +63,8 @@ export interface ServerOptions {
   readonly maxConnections?: number;
   readonly trustProxy?: boolean;
   readonly httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Accept permessage-deflate (RFC 7692) and the legacy deflate-frame offers; off by default. */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 export interface ResolvedServerOptions {
@@ -75,6 +83,7 @@ export interface ResolvedServerOptions {
   readonly maxConnections: number;
   readonly trustProxy: boolean;
   readonly httpHandler: ServerOptions['httpHandler'];
+  readonly perMessageDeflate: ResolvedCompression | undefined;
 }
 
 export const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -110,6 +119,7 @@ const SPEC: Readonly<Record<keyof ServerOptions, OptionCheck>> = {
   maxConnections: isMaxConnections,
   trustProxy: isBoolean,
   httpHandler: isFunction,
+  perMessageDeflate: isPerMessageDeflate,
 };
 
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
@@ -140,5 +150,6 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxConnections: o.maxConnections ?? Number.POSITIVE_INFINITY,
     trustProxy: o.trustProxy ?? false,
     httpHandler: o.httpHandler,
+    perMessageDeflate: resolveCompression('createServer', o.perMessageDeflate),
   };
 }

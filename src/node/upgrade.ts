@@ -10,6 +10,7 @@ import { cryptoRng } from '../core/rng.js';
 import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { negotiate } from '../sniff/negotiate.js';
+import { createCompression } from './compression-options.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions } from './server-options.js';
@@ -108,6 +109,7 @@ export function runUpgrade(
     drafts: options.drafts,
     secure,
     ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.perMessageDeflate ? { compression: options.perMessageDeflate.policy } : {}),
   };
   // The draft parses the offer (hybi asks with its list; hixie echoes its one value without asking).
   let offered: readonly string[] | undefined;
@@ -210,7 +212,11 @@ function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffe
   const transport = new SocketTransport(socket);
   conn[OPEN]({
     transport,
-    codec: draft.createCodec('server', { maxPayload: host.options.maxPayload, rng: cryptoRng }),
+    codec: draft.createCodec('server', {
+      maxPayload: host.options.maxPayload,
+      rng: cryptoRng,
+      ...createCompression(accept.compression, host.options.perMessageDeflate),
+    }),
     protocol: accept.protocol,
     extensions: accept.extensions,
     emitOpen: false,

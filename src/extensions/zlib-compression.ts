@@ -1,0 +1,92 @@
+// The Compression a codec drives, over node:zlib's synchronous one-shot calls. Between messages a connection
+// holds no zlib context at all, only the window history a context-takeover peer may refer to, handed to zlib
+// as a dictionary; the output is bounded by maxOutputLength, so a zip bomb stops at the limit.
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Compression, InflateFailure, NegotiatedCompression } from '../core/types.js';
+import { WindowHistory } from './window-history.js';
+
+/** RFC 7692 §7.2.1: the empty stored block a sync flush ends with; stripped on send, put back to inflate. */
+const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/** zlib settings a user may pass through, as ws's zlibDeflateOptions / zlibInflateOptions. */
+export interface ZlibTuning {
+  readonly level?: number;
+  readonly memLevel?: number;
+  readonly strategy?: number;
+  readonly chunkSize?: number;
+}
+
+export interface CompressionSettings {
+  readonly deflateOptions: ZlibTuning;
+  readonly inflateOptions: ZlibTuning;
+  readonly threshold: number;
+}
+
+/**
+ * zlib refuses an 8-bit window for raw deflate; 9 bits is what ws (through Node) and Chromium use instead.
+ * It still honours a negotiated 8: zlib never looks further back than 2^windowBits - 262 bytes (250 here).
+ */
+function deflateBits(bits: number): number {
+  return Math.max(9, bits);
+}
+
+export class ZlibCompression implements Compression {
+  readonly unit: 'message' | 'frame';
+  readonly threshold: number;
+  private readonly sent: WindowHistory | undefined;
+  private readonly received: WindowHistory | undefined;
+
+  constructor(
+    private readonly negotiated: NegotiatedCompression,
+    private readonly settings: CompressionSettings,
+  ) {
+    this.unit = negotiated.extension === 'permessage-deflate' ? 'message' : 'frame';
+    this.threshold = settings.threshold;
+    const { deflate, inflate } = negotiated;
+    this.sent = deflate.noContextTakeover ? undefined : new WindowHistory(1 << deflate.windowBits);
+    this.received = inflate.noContextTakeover ? undefined : new WindowHistory(1 << inflate.windowBits);
+  }
+
+  /** Bytes of window history held between messages (the idle cost of this connection's compression). */
+  get retainedBytes(): number {
+    return (this.sent?.retained ?? 0) + (this.received?.retained ?? 0);
+  }
+
+  inflate(data: Buffer, limit: number): Buffer | InflateFailure {
+    const dictionary = this.received?.dictionary;
+    let out: Buffer;
+    try {
+      out = inflateRawSync(Buffer.concat([data, TAIL]), {
+        ...this.settings.inflateOptions,
+        // Any window up to 15 bits inflates with 15: robust to peers that use 9 for a negotiated 8.
+        windowBits: 15,
+        finishFlush: constants.Z_SYNC_FLUSH,
+        maxOutputLength: Math.max(1, limit),
+        ...(dictionary ? { dictionary } : {}),
+      });
+    } catch (err) {
+      return (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too-big' : 'corrupt';
+    }
+    if (out.length > limit) return 'too-big';
+    this.received?.append(out);
+    return out;
+  }
+
+  deflate(data: Uint8Array): Buffer {
+    const dictionary = this.sent?.dictionary;
+    const out = deflateRawSync(data, {
+      ...this.settings.deflateOptions,
+      windowBits: deflateBits(this.negotiated.deflate.windowBits),
+      finishFlush: constants.Z_SYNC_FLUSH,
+      ...(dictionary ? { dictionary } : {}),
+    });
+    this.sent?.append(data);
+    const end = out.length - TAIL.length;
+    return end >= 0 && out.subarray(end).equals(TAIL) ? out.subarray(0, end) : out;
+  }
+
+  close(): void {
+    this.sent?.clear();
+    this.received?.clear();
+  }
+}
