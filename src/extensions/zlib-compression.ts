@@ -10,10 +10,18 @@ const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
 /** zlib settings a user may pass through, as ws's zlibDeflateOptions / zlibInflateOptions. */
 export interface ZlibTuning {
-  readonly level?: number;
-  readonly memLevel?: number;
-  readonly strategy?: number;
-  readonly chunkSize?: number;
+  readonly level?: number | undefined;
+  readonly memLevel?: number | undefined;
+  readonly strategy?: number | undefined;
+  readonly chunkSize?: number | undefined;
+}
+
+/** Only the tuning keys reach zlib: window, flush mode, dictionary and output limit are ours to set. */
+function tuning(o: ZlibTuning): ZlibTuning {
+  const out: Record<string, number> = {};
+  for (const k of ['level', 'memLevel', 'strategy', 'chunkSize'] as const)
+    if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 export interface CompressionSettings {
@@ -35,13 +43,19 @@ export class ZlibCompression implements Compression {
   readonly threshold: number;
   private readonly sent: WindowHistory | undefined;
   private readonly received: WindowHistory | undefined;
+  private readonly settings: CompressionSettings;
 
   constructor(
     private readonly negotiated: NegotiatedCompression,
-    private readonly settings: CompressionSettings,
+    settings: CompressionSettings,
   ) {
     this.unit = negotiated.extension === 'permessage-deflate' ? 'message' : 'frame';
     this.threshold = settings.threshold;
+    this.settings = {
+      ...settings,
+      deflateOptions: tuning(settings.deflateOptions),
+      inflateOptions: tuning(settings.inflateOptions),
+    };
     const { deflate, inflate } = negotiated;
     this.sent = deflate.noContextTakeover ? undefined : new WindowHistory(1 << deflate.windowBits);
     this.received = inflate.noContextTakeover ? undefined : new WindowHistory(1 << inflate.windowBits);

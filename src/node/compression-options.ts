@@ -1,4 +1,5 @@
 // The `perMessageDeflate` option of createServer and connect, named and shaped as in ws 8 (docs/api.md).
+import type { ZlibOptions } from 'node:zlib';
 import type { CompressionPolicy, NegotiatedCompression } from '../core/types.js';
 import {
   type CompressionSettings,
@@ -9,26 +10,29 @@ import { checkOptions, isBoolean, isNonNegativeNumber, isObject, type OptionChec
 
 export interface PerMessageDeflateOptions {
   /** The server resets its compressor after each message (a client asks the server to). */
-  readonly serverNoContextTakeover?: boolean;
+  readonly serverNoContextTakeover?: boolean | undefined;
   /** Ask (server: require) that the client resets its compressor after each message. */
-  readonly clientNoContextTakeover?: boolean;
+  readonly clientNoContextTakeover?: boolean | undefined;
   /** A number 8..15 caps the server's window; true accepts any; false refuses offers that name one. */
-  readonly serverMaxWindowBits?: number | boolean;
+  readonly serverMaxWindowBits?: number | boolean | undefined;
   /** A number 8..15 caps the client's window (smaller window history per connection); true/false as above. */
-  readonly clientMaxWindowBits?: number | boolean;
-  /** Passed to zlib when deflating: level, memLevel, strategy, chunkSize. windowBits comes from negotiation. */
-  readonly zlibDeflateOptions?: ZlibTuning;
+  readonly clientMaxWindowBits?: number | boolean | undefined;
+  /**
+   * Passed to zlib when deflating: level, memLevel, strategy, chunkSize. Other zlib keys (windowBits, flush,
+   * dictionary...) are accepted, as ws takes them, and ignored: negotiation sets the window.
+   */
+  readonly zlibDeflateOptions?: ZlibTuning | ZlibOptions | undefined;
   /** Passed to zlib when inflating: chunkSize. */
-  readonly zlibInflateOptions?: ZlibTuning;
+  readonly zlibInflateOptions?: ZlibTuning | ZlibOptions | undefined;
   /** Messages shorter than this many bytes go uncompressed (default 1024, as ws). */
-  readonly threshold?: number;
+  readonly threshold?: number | undefined;
   /**
    * Accepted for ws compatibility. wscompat's zlib work is synchronous on the connection's own thread, so it
    * never queues on libuv's thread pool: at most one operation runs at a time whatever this says.
    */
-  readonly concurrencyLimit?: number;
+  readonly concurrencyLimit?: number | undefined;
   /** Server: also accept the legacy x-webkit-deflate-frame / deflate-frame offers (default true). */
-  readonly deflateFrame?: boolean;
+  readonly deflateFrame?: boolean | undefined;
 }
 
 /** What a resolved `perMessageDeflate` gives the handshake (pure policy) and the codec (zlib settings). */
@@ -42,11 +46,13 @@ const isWindowBits: OptionCheck = (v) =>
     ? undefined
     : 'a boolean or an integer 8..15';
 
+/** ws passes zlib's whole option bag; the tuning keys are used, the rest (windowBits, flush...) ignored. */
 const isZlibTuning: OptionCheck = (v) => {
   if (isObject(v) !== undefined) return 'an object';
-  const known = ['level', 'memLevel', 'strategy', 'chunkSize'];
+  const tuning = ['level', 'memLevel', 'strategy', 'chunkSize'];
   for (const [k, x] of Object.entries(v as object))
-    if (!known.includes(k) || !Number.isInteger(x)) return `an object of integer ${known.join(', ')}`;
+    if (tuning.includes(k) && x !== undefined && !Number.isInteger(x))
+      return `an object whose ${tuning.join(', ')} are integers`;
   return undefined;
 };
 
