@@ -31,11 +31,24 @@ export interface CompressionSettings {
 }
 
 /**
- * zlib refuses an 8-bit window for raw deflate; 9 bits is what ws (through Node) and Chromium use instead.
- * It still honours a negotiated 8: zlib never looks further back than 2^windowBits - 262 bytes (250 here).
+ * How much of what we sent a compressor refers back to under context takeover. A sender may use less history
+ * than the window allows (RFC 7692 §7.2.3.3 only bounds it from above); 4 KiB keeps most of the gain on small
+ * repetitive messages while every message pays for hashing this much dictionary, not 32 KiB.
  */
-function deflateBits(bits: number): number {
-  return Math.max(9, bits);
+const SENT_HISTORY = 4096;
+
+/** zlib never refers further back than 2^windowBits - 262 bytes (its MIN_LOOKAHEAD). */
+const LOOKAHEAD = 262;
+
+/**
+ * The smallest window covering dictionary and message, within the negotiated one: a fresh zlib context per
+ * message costs its allocation (zeroed by Node), which a 32 KiB window and 64 K-entry hash make the main cost
+ * of a 1 KiB message. zlib refuses 8 bits for raw deflate, so 9 is the floor, as in ws (through Node) and
+ * Chromium; that still honours a negotiated 8, since 2^9 - 262 = 250 < 256.
+ */
+function deflateBits(negotiated: number, span: number): number {
+  const needed = Math.ceil(Math.log2(span + LOOKAHEAD));
+  return Math.max(9, Math.min(negotiated, needed));
 }
 
 export class ZlibCompression implements Compression {
@@ -57,7 +70,9 @@ export class ZlibCompression implements Compression {
       inflateOptions: tuning(settings.inflateOptions),
     };
     const { deflate, inflate } = negotiated;
-    this.sent = deflate.noContextTakeover ? undefined : new WindowHistory(1 << deflate.windowBits);
+    this.sent = deflate.noContextTakeover
+      ? undefined
+      : new WindowHistory(Math.min(SENT_HISTORY, 1 << deflate.windowBits));
     this.received = inflate.noContextTakeover ? undefined : new WindowHistory(1 << inflate.windowBits);
   }
 
@@ -88,9 +103,12 @@ export class ZlibCompression implements Compression {
 
   deflate(data: Uint8Array): Buffer {
     const dictionary = this.sent?.dictionary;
+    const windowBits = deflateBits(this.negotiated.deflate.windowBits, data.length + (dictionary?.length ?? 0));
     const out = deflateRawSync(data, {
+      // zlib's own pairing is memLevel 8 (a 2^15-entry hash) for a 15-bit window: scaled down with it.
+      memLevel: Math.max(1, Math.min(8, windowBits - 7)),
       ...this.settings.deflateOptions,
-      windowBits: deflateBits(this.negotiated.deflate.windowBits),
+      windowBits,
       finishFlush: constants.Z_SYNC_FLUSH,
       ...(dictionary ? { dictionary } : {}),
     });
