@@ -103,7 +103,10 @@ export class ZlibCompression implements Compression {
 
   deflate(data: Uint8Array): Buffer {
     const dictionary = this.sent?.dictionary;
-    const windowBits = deflateBits(this.negotiated.deflate.windowBits, data.length + (dictionary?.length ?? 0));
+    const windowBits = deflateBits(
+      this.negotiated.deflate.windowBits,
+      data.length + (dictionary?.length ?? 0),
+    );
     const out = deflateRawSync(data, {
       // zlib's own pairing is memLevel 8 (a 2^15-entry hash) for a 15-bit window: scaled down with it.
       memLevel: Math.max(1, Math.min(8, windowBits - 7)),
