@@ -1,6 +1,12 @@
 // Which compression extension a connection uses: the server picks the first acceptable offer in the
 // client's order (RFC 6455 §9.1); the client checks that the answer is one of its own offers (§4.1).
 import type { CompressionPolicy, NegotiatedCompression } from '../core/types.js';
+import {
+  acceptDeflateFrameOffer,
+  acceptDeflateFrameResponse,
+  deflateFrameOffer,
+  isDeflateFrame,
+} from './deflate-frame.js';
 import { parseExtensions } from './header.js';
 import { acceptPmdOffer, acceptPmdResponse, PMD, pmdOffer } from './permessage-deflate.js';
 
@@ -19,17 +25,23 @@ export function acceptExtensionOffers(
   policy: CompressionPolicy,
 ): AcceptedExtension | undefined {
   for (const element of parseExtensions(values)) {
-    if (element.name === PMD) {
-      const accepted = acceptPmdOffer(element, policy);
-      if (accepted) return accepted;
-    }
+    const accepted =
+      element.name === PMD
+        ? acceptPmdOffer(element, policy)
+        : policy.deflateFrame && isDeflateFrame(element.name)
+          ? acceptDeflateFrameOffer(element, policy)
+          : undefined;
+    if (accepted) return accepted;
   }
   return undefined;
 }
 
-/** The client's `Sec-WebSocket-Extensions` offer. */
+/**
+ * The client's `Sec-WebSocket-Extensions` offer: permessage-deflate, or with `deflateFrame` only the legacy
+ * `x-webkit-deflate-frame`, as the WebKit generation sent it.
+ */
 export function extensionOffer(policy: CompressionPolicy): string {
-  return pmdOffer(policy);
+  return policy.deflateFrame ? deflateFrameOffer(policy) : pmdOffer(policy);
 }
 
 /**
@@ -45,9 +57,12 @@ export function readExtensionAnswer(
   const elements = parseExtensions(values);
   if (elements.length === 0) return { ok: true };
   const first = elements[0]!;
-  if (policy === undefined || first.name !== PMD)
+  const offered = policy === undefined ? undefined : policy.deflateFrame ? 'deflate-frame' : PMD;
+  const kind = first.name === PMD ? PMD : isDeflateFrame(first.name) ? 'deflate-frame' : undefined;
+  if (policy === undefined || kind !== offered)
     return { ok: false, reason: 'server answered with an extension that was not offered' };
   if (elements.length > 1) return { ok: false, reason: 'server answered with more than one extension' };
-  const negotiated = acceptPmdResponse(first, policy);
+  const negotiated =
+    kind === PMD ? acceptPmdResponse(first, policy) : acceptDeflateFrameResponse(first, policy);
   return typeof negotiated === 'string' ? { ok: false, reason: negotiated } : { ok: true, negotiated };
 }

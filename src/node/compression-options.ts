@@ -31,7 +31,10 @@ export interface PerMessageDeflateOptions {
    * never queues on libuv's thread pool: at most one operation runs at a time whatever this says.
    */
   readonly concurrencyLimit?: number | undefined;
-  /** Server: also accept the legacy x-webkit-deflate-frame / deflate-frame offers (default true). */
+  /**
+   * Server: also accept the legacy x-webkit-deflate-frame / deflate-frame offers (default true). Client:
+   * offer only `x-webkit-deflate-frame`, as Safari 6-7 and Chrome 16-31 did (default false).
+   */
   readonly deflateFrame?: boolean | undefined;
 }
 
@@ -88,7 +91,7 @@ export function resolveCompression(
       clientNoContextTakeover: o.clientNoContextTakeover ?? false,
       serverMaxWindowBits: o.serverMaxWindowBits ?? true,
       clientMaxWindowBits: o.clientMaxWindowBits ?? true,
-      deflateFrame: o.deflateFrame ?? true,
+      deflateFrame: o.deflateFrame ?? where === 'createServer',
     },
     settings: {
       deflateOptions: o.zlibDeflateOptions ?? {},
