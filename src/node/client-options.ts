@@ -1,4 +1,9 @@
 // connect() options: validation and defaults (docs/api.md "Node layer").
+import {
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+} from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
   isPerMessageDeflate,
@@ -36,6 +41,8 @@ export interface ClientOptions {
   readonly rng?: Rng;
   /** Offer permessage-deflate (RFC 7692; hybi drafts only); off by default. */
   readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /** What send(binary) does toward a hixie server (docs/api.md "What every draft guarantees"). */
+  readonly binaryToLegacy?: BinaryToLegacy;
 }
 
 export interface ResolvedClientOptions {
@@ -51,6 +58,7 @@ export interface ResolvedClientOptions {
   readonly servername: string | undefined;
   readonly rng: Rng | undefined;
   readonly perMessageDeflate: ResolvedCompression | undefined;
+  readonly binaryToLegacy: BinaryToLegacy;
 }
 
 const isHeaders: OptionCheck = (v) => {
@@ -76,6 +84,7 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   servername: isString,
   rng: isFunction,
   perMessageDeflate: isPerMessageDeflate,
+  binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
 export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
@@ -98,5 +107,6 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     servername: o.servername,
     rng: o.rng,
     perMessageDeflate: resolveCompression('connect', o.perMessageDeflate),
+    binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

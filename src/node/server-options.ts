@@ -2,6 +2,11 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import {
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+} from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type Caps, type DraftId } from '../core/types.js';
 import { isDraftId } from '../drafts.js';
 import {
@@ -20,6 +25,7 @@ import {
   isPositiveNumber,
   isString,
   type OptionCheck,
+  oneOf,
 } from './options-check.js';
 
 /** What verifyClient sees: a request the server will accept unless verifyClient refuses it. */
@@ -65,6 +71,8 @@ export interface ServerOptions {
   readonly httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Accept permessage-deflate (RFC 7692) and the legacy deflate-frame offers; off by default. */
   readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /** What send(binary) does toward a hixie client (docs/api.md "What every draft guarantees"). */
+  readonly binaryToLegacy?: BinaryToLegacy;
 }
 
 export interface ResolvedServerOptions {
@@ -84,6 +92,7 @@ export interface ResolvedServerOptions {
   readonly trustProxy: boolean;
   readonly httpHandler: ServerOptions['httpHandler'];
   readonly perMessageDeflate: ResolvedCompression | undefined;
+  readonly binaryToLegacy: BinaryToLegacy;
 }
 
 export const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -120,6 +129,7 @@ const SPEC: Readonly<Record<keyof ServerOptions, OptionCheck>> = {
   trustProxy: isBoolean,
   httpHandler: isFunction,
   perMessageDeflate: isPerMessageDeflate,
+  binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
@@ -151,5 +161,6 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     trustProxy: o.trustProxy ?? false,
     httpHandler: o.httpHandler,
     perMessageDeflate: resolveCompression('createServer', o.perMessageDeflate),
+    binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }
