@@ -9,6 +9,7 @@ import { cryptoRng } from '../core/rng.js';
 import type { ClientRequest, CodecOptions, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
+import { createCompression } from './compression-options.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK, ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
@@ -58,6 +59,7 @@ export function connect(url: string | URL, options?: ClientOptions): Connection 
     headers: o.headers,
     rng,
     ...(o.origin === undefined ? {} : { origin: o.origin }),
+    ...(o.perMessageDeflate && draft.caps.compression ? { compression: o.perMessageDeflate.policy } : {}),
   });
   const conn = new Connection({
     draft: draft.id,
@@ -118,6 +120,7 @@ function runHandshake(
         maxPayload: o.maxPayload,
         rng,
         ...(o.maxFragments === undefined ? {} : { maxFragments: o.maxFragments }),
+        ...createCompression(outcome.compression, o.perMessageDeflate),
       },
       o.writeHighWaterMark,
     );
