@@ -12,6 +12,14 @@ export default defineConfig([
     target: 'node20',
   },
   {
+    // ESM only: test runners load it from ESM test files (jest users: see docs/testing.md).
+    entry: { 'testing/index': 'src/testing/index.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+  },
+  {
     entry: { 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,

@@ -1,6 +1,7 @@
 // Pins the public surface: adding or removing an export must be a deliberate change to this list.
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
+import * as testing from '../src/testing/index.js';
 
 describe('public exports', () => {
   it('are exactly the documented runtime names', () => {
@@ -24,6 +25,20 @@ describe('public exports', () => {
         'parseRequestHead',
         'parseResponseHead',
         'sniff',
+      ].sort(),
+    );
+  });
+
+  it('wscompat/testing exports exactly the replay helpers', () => {
+    expect(Object.keys(testing).sort()).toEqual(
+      [
+        'TraceMismatch',
+        'assertTracePassed',
+        'jestReplay',
+        'nodeTestReplay',
+        'replayFixtures',
+        'traceFiles',
+        'vitestReplay',
       ].sort(),
     );
   });

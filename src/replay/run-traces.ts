@@ -124,7 +124,10 @@ export async function runTrace(file: string, options: RunTracesOptions = {}): Pr
 }
 
 /** Replay every file, `concurrency` at a time; results in the order of `files`. */
-export async function runTraces(files: readonly string[], options: RunTracesOptions = {}): Promise<TraceResult[]> {
+export async function runTraces(
+  files: readonly string[],
+  options: RunTracesOptions = {},
+): Promise<TraceResult[]> {
   const target = resolveTarget(options.target);
   const wanted = options.concurrency ?? (target ? 4 : 1);
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_CONCURRENCY)

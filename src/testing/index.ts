@@ -6,7 +6,13 @@ import type { Fixture } from '../replay/fixture.js';
 import { parseFixture } from '../replay/fixture-parse.js';
 import type { LiveTarget } from '../replay/live-replay.js';
 import { liveReplayable } from '../replay/live-replay.js';
-import { type RunTracesOptions, runTrace, runTraces, type TraceResult, traceFiles } from '../replay/run-traces.js';
+import {
+  type RunTracesOptions,
+  runTrace,
+  runTraces,
+  type TraceResult,
+  traceFiles,
+} from '../replay/run-traces.js';
 
 export type { SplitMode } from '../replay/chunking.js';
 export type { Difference } from '../replay/compare.js';
@@ -17,7 +23,10 @@ export { traceFiles };
 export type ReplayOptions = Omit<RunTracesOptions, 'onResult'>;
 
 /** Replay every trace under `paths` (files or directories) and return one structured result per trace. */
-export function replayFixtures(paths: string | readonly string[], options: ReplayOptions = {}): Promise<TraceResult[]> {
+export function replayFixtures(
+  paths: string | readonly string[],
+  options: ReplayOptions = {},
+): Promise<TraceResult[]> {
   return runTraces(traceFiles(typeof paths === 'string' ? [paths] : paths), options);
 }
 
@@ -71,7 +80,12 @@ function skipped(file: string, options: TestOptions): boolean {
   return (options.filter !== undefined && !options.filter(f)) || (live(options) && !liveReplayable(f));
 }
 
-function registerAll(register: Register, test: TestFunction, paths: string | readonly string[], options: TestOptions) {
+function registerAll(
+  register: Register,
+  test: TestFunction,
+  paths: string | readonly string[],
+  options: TestOptions,
+) {
   const files = traceFiles(typeof paths === 'string' ? [paths] : paths);
   const timeoutMs = options.timeoutMs ?? 20_000;
   for (const file of files) {
@@ -93,16 +107,33 @@ type Call = (name: string, a: unknown, b?: unknown) => unknown;
 const timeoutLast: Register = (t, name, body, ms) => (t as unknown as Call)(name, body, ms);
 
 /** vitest: `vitestReplay(it, 'fixtures', { target: () => url })` registers one `it` per trace; returns the count. */
-export function vitestReplay(it: TestFunction, paths: string | readonly string[], options: TestOptions = {}): number {
+export function vitestReplay(
+  it: TestFunction,
+  paths: string | readonly string[],
+  options: TestOptions = {},
+): number {
   return registerAll(timeoutLast, it, paths, options);
 }
 
 /** jest: `jestReplay(test, 'fixtures', { target })`: one `test` per trace. */
-export function jestReplay(test: TestFunction, paths: string | readonly string[], options: TestOptions = {}): number {
+export function jestReplay(
+  test: TestFunction,
+  paths: string | readonly string[],
+  options: TestOptions = {},
+): number {
   return registerAll(timeoutLast, test, paths, options);
 }
 
 /** node:test: `nodeTestReplay(test, 'fixtures', { target })`: one `test(name, { timeout }, fn)` per trace. */
-export function nodeTestReplay(test: TestFunction, paths: string | readonly string[], options: TestOptions = {}): number {
-  return registerAll((t, name, body, ms) => (t as unknown as Call)(name, { timeout: ms }, body), test, paths, options);
+export function nodeTestReplay(
+  test: TestFunction,
+  paths: string | readonly string[],
+  options: TestOptions = {},
+): number {
+  return registerAll(
+    (t, name, body, ms) => (t as unknown as Call)(name, { timeout: ms }, body),
+    test,
+    paths,
+    options,
+  );
 }
