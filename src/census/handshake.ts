@@ -20,13 +20,24 @@ export interface Handshake {
   readonly refusal: { readonly status: number; readonly reason: string } | undefined;
 }
 
-/** A WebSocket handshake from the client's first bytes, or undefined for ordinary HTTP and non-HTTP streams. */
-export function handshakeFromRequest(stream: Buffer, time: number): Handshake | undefined {
+/**
+ * The request of a client stream: its head, plus hixie-76's 8-byte key3 body; the frames that follow on an
+ * open connection are not part of it. Undefined when the stream does not start with an HTTP request head.
+ */
+export function requestOf(stream: Buffer): Buffer | undefined {
   const parsed = parseRequestHead(stream);
   if (parsed.kind !== 'head') return undefined;
-  // Frames follow the head on an open connection: judge the head, plus hixie-76's 8-byte key3 body.
   const body = headerValue(parsed.head.headers, 'sec-websocket-key1') === undefined ? 0 : 8;
-  const report = reportRequest(stream.subarray(0, parsed.consumed + body));
+  return stream.subarray(0, parsed.consumed + body);
+}
+
+/** A WebSocket handshake from the client's first bytes, or undefined for ordinary HTTP and non-HTTP streams. */
+export function handshakeFromRequest(stream: Buffer, time: number): Handshake | undefined {
+  const request = requestOf(stream);
+  if (!request) return undefined;
+  const parsed = parseRequestHead(request);
+  if (parsed.kind !== 'head') return undefined;
+  const report = reportRequest(request);
   if (report.verdict === 'not-websocket' || report.verdict === 'malformed') return undefined;
   const h = parsed.head.headers;
   const errors = report.problems.filter((p) => p.severity === 'error');
