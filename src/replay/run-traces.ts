@@ -78,44 +78,60 @@ function resolveTarget(target: RunTracesOptions['target']): LiveTarget | undefin
 /** Replay one trace file; never throws (a broken file or an unreachable server is a failed trace). */
 export async function runTrace(file: string, options: RunTracesOptions = {}): Promise<TraceResult> {
   const started = performance.now();
-  const target = resolveTarget(options.target);
-  const finish = (r: Omit<TraceResult, 'durationMs'>): TraceResult => ({
-    ...r,
-    durationMs: Math.round(performance.now() - started),
-  });
   let fixture: Fixture;
   try {
     fixture = parseFixture(readFileSync(file, 'utf8'), file);
   } catch (err) {
     const actual = (err as Error).message;
-    return finish({
+    return {
       file,
       draft: undefined,
       status: 'failed',
       differences: [{ where: 'fixture', expected: 'a valid trace', actual }],
-    });
+      durationMs: Math.round(performance.now() - started),
+    };
   }
-  const draft = fixture.draft;
   if (options.filter && !options.filter(fixture))
-    return finish({ file, draft, status: 'skipped', differences: [], reason: 'filtered out' });
+    return {
+      file,
+      draft: fixture.draft,
+      status: 'skipped',
+      differences: [],
+      reason: 'filtered out',
+      durationMs: 0,
+    };
+  return runFixture(fixture, file, options);
+}
+
+/** Replay a parsed trace (in-process, or live with `options.target`), reported under `label`. */
+export async function runFixture(
+  fixture: Fixture,
+  label: string,
+  options: RunTracesOptions = {},
+): Promise<TraceResult> {
+  const started = performance.now();
+  const target = resolveTarget(options.target);
+  const finish = (r: Omit<TraceResult, 'durationMs' | 'file' | 'draft'>): TraceResult => ({
+    file: label,
+    draft: fixture.draft,
+    ...r,
+    durationMs: Math.round(performance.now() - started),
+  });
   if (!target) {
     const r = replayFixture(fixture, options.split);
     const mode = r.mode ? { mode: r.mode } : {};
-    return finish({ file, draft, status: r.ok ? 'passed' : 'failed', ...mode, differences: r.differences });
+    return finish({ status: r.ok ? 'passed' : 'failed', ...mode, differences: r.differences });
   }
   if (!liveReplayable(fixture)) {
     const reason = 'our client refusing a bad answer cannot be replayed against a server';
-    return finish({ file, draft, status: 'skipped', differences: [], reason });
+    return finish({ status: 'skipped', differences: [], reason });
   }
   try {
     const differences = await replayLive(fixture, target, options.live);
-    const status = differences.length === 0 ? 'passed' : 'failed';
-    return finish({ file, draft, status, mode: 'live', differences });
+    return finish({ status: differences.length === 0 ? 'passed' : 'failed', mode: 'live', differences });
   } catch (err) {
     const actual = (err as Error).message;
     return finish({
-      file,
-      draft,
       status: 'failed',
       mode: 'live',
       differences: [{ where: 'connection', expected: 'connected', actual }],
@@ -123,26 +139,32 @@ export async function runTrace(file: string, options: RunTracesOptions = {}): Pr
   }
 }
 
-/** Replay every file, `concurrency` at a time; results in the order of `files`. */
-export async function runTraces(
-  files: readonly string[],
-  options: RunTracesOptions = {},
+/** Run `jobs` with at most `concurrency` at once; results in job order. */
+export async function runJobs(
+  jobs: readonly (() => Promise<TraceResult>)[],
+  concurrency: number,
+  onResult?: RunTracesOptions['onResult'],
 ): Promise<TraceResult[]> {
-  const target = resolveTarget(options.target);
-  const wanted = options.concurrency ?? (target ? 4 : 1);
-  if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_CONCURRENCY)
-    throw new RangeError(`concurrency must be an integer 1..${MAX_CONCURRENCY}, got ${wanted}`);
-  const results: TraceResult[] = new Array(files.length);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)
+    throw new RangeError(`concurrency must be an integer 1..${MAX_CONCURRENCY}, got ${concurrency}`);
+  const results: TraceResult[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
   const worker = async () => {
-    while (next < files.length) {
+    while (next < jobs.length) {
       const i = next++;
-      const r = await runTrace(files[i]!, { ...options, ...(target ? { target } : {}) });
-      results[i] = r;
-      options.onResult?.(r, ++done, files.length);
+      results[i] = await jobs[i]!();
+      onResult?.(results[i]!, ++done, jobs.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(wanted, Math.max(1, files.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, jobs.length)) }, worker));
   return results;
+}
+
+/** Replay every file, `concurrency` at a time; results in the order of `files`. */
+export function runTraces(files: readonly string[], options: RunTracesOptions = {}): Promise<TraceResult[]> {
+  const target = resolveTarget(options.target);
+  const opts = { ...options, ...(target ? { target } : {}) };
+  const jobs = files.map((file) => () => runTrace(file, opts));
+  return runJobs(jobs, options.concurrency ?? (target ? 4 : 1), options.onResult);
 }

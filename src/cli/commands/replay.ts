@@ -2,7 +2,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type LiveOptions, parseTarget } from '../../replay/live-replay.js';
-import { MAX_CONCURRENCY, runTraces, type TraceResult, traceFiles } from '../../replay/run-traces.js';
+import { MAX_MUTATIONS } from '../../replay/mutate.js';
+import { mutantJobs } from '../../replay/run-mutants.js';
+import { MAX_CONCURRENCY, runJobs, runTrace, type TraceResult, traceFiles } from '../../replay/run-traces.js';
 import { UsageFault } from '../args.js';
 import { Progress } from '../replay-report/progress.js';
 import {
@@ -34,6 +36,12 @@ ignored) and every byte after it (close frames by code only).
   --reporter NAME    human (default), json, junit (JUnit XML) or tap (TAP 13)
   --output FILE      write the --reporter report to FILE; stdout keeps the human summary
   --json             the same as --reporter json
+  --mutate N         fuzz: replay N seeded variants of each role-server trace instead of
+                     the trace (segments re-cut, header names re-cased, headers
+                     reordered, a byte after the head flipped), each expected to be
+                     answered as wscompat in-process answers it; with --target the
+                     server must also still accept connections after each (1-${MAX_MUTATIONS})
+  --seed S           seed of the variants (default 1): the same seed, the same variants
   --help             print this help
 
 The human report prints a diff for each failing trace, a table by draft and a
@@ -50,6 +58,8 @@ const OPTIONS = {
   reporter: { type: 'string' },
   output: { type: 'string' },
   json: { type: 'boolean' },
+  mutate: { type: 'string' },
+  seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,11 +79,11 @@ function reporterOf(values: { reporter?: string | undefined; json?: boolean | un
   return name as ReporterName;
 }
 
-function concurrencyOf(value: string | undefined): number | undefined {
+function integerOf(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CONCURRENCY)
-    throw new UsageFault(`--concurrency must be an integer 1-${MAX_CONCURRENCY}`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageFault(`${flag} must be an integer ${min}-${max}`);
   return n;
 }
 
@@ -100,7 +110,9 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageFault('give at least one FIXTURE or directory');
   const reporter = reporterOf(values);
   if (reporter === 'human' && values.output !== undefined) throw new UsageFault('--output needs --reporter');
-  const concurrency = concurrencyOf(values.concurrency);
+  const concurrency = integerOf(values.concurrency, '--concurrency', 1, MAX_CONCURRENCY);
+  const mutate = integerOf(values.mutate, '--mutate', 1, MAX_MUTATIONS);
+  const seed = integerOf(values.seed, '--seed', 0, 2 ** 32 - 1) ?? 1;
   let target: ReturnType<typeof parseTarget> | undefined;
   try {
     target = values.target === undefined ? undefined : parseTarget(values.target);
@@ -113,22 +125,22 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageFault((err as Error).message);
   }
+  const options = target ? { target, live: await liveOptions(values) } : {};
+  const jobs = mutate
+    ? mutantJobs(files, mutate, seed, options)
+    : files.map((file) => () => runTrace(file, options));
   // Diffs stream out as traces fail unless stdout carries a machine report.
   const human = reporter === 'human' || values.output !== undefined;
   const progress =
-    files.length > 10 ? new Progress(process.stderr, files.length, () => performance.now()) : undefined;
+    jobs.length > 10 ? new Progress(process.stderr, jobs.length, () => performance.now()) : undefined;
   let failed = 0;
-  const results: TraceResult[] = await runTraces(files, {
-    ...(target ? { target, live: await liveOptions(values) } : {}),
-    ...(concurrency === undefined ? {} : { concurrency }),
-    onResult: (r, done) => {
-      if (r.status === 'failed') failed++;
-      if (human && r.status === 'failed') {
-        progress?.finish();
-        process.stdout.write(humanFailure(r));
-      }
-      progress?.update(done, failed, r.file);
-    },
+  const results: TraceResult[] = await runJobs(jobs, concurrency ?? (target ? 4 : 1), (r, done) => {
+    if (r.status === 'failed') failed++;
+    if (human && r.status === 'failed') {
+      progress?.finish();
+      process.stdout.write(humanFailure(r));
+    }
+    progress?.update(done, failed, r.file);
   });
   progress?.finish();
   if (reporter !== 'human') {
