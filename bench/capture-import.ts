@@ -1,5 +1,5 @@
 // Import speed of the pure TypeScript capture reader: `npx tsx bench/capture-import.ts [CONNECTIONS] [OPEN]`.
-// Writes a pcap of CONNECTIONS RFC 6455 connections (about 10 KB each, the issue's 1 GB / 100,000 ratio),
+// Writes a pcap of CONNECTIONS RFC 6455 connections (about 11.8 KB each on the wire, near the issue's 1 GB / 100,000 ratio),
 // OPEN of them interleaved at a time, then times (1) reading + reassembly alone and (2) import-pcap
 // writing every fixture, and extrapolates to 1 GB.
 import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
