@@ -36,8 +36,11 @@ export type CodecEvent =
   | { readonly type: 'pong'; readonly data: Buffer }
   /** The peer's close frame (hixie-76: `FF 00`, reported as 1005). */
   | { readonly type: 'close'; readonly code: number; readonly reason: string }
-  /** Bytes the codec wants written on its own: an automatic pong or the close echo. */
-  | { readonly type: 'send'; readonly bytes: Buffer }
+  /**
+   * Bytes the codec wants written on its own: an automatic pong, or (`closes: true`) our close frame, the
+   * echo of the peer's close or the close of a fault. After a `closes` send no data frame may follow.
+   */
+  | { readonly type: 'send'; readonly bytes: Buffer; readonly closes?: true }
   /** The peer broke the protocol; the codec has already queued its close frame as a `send` event if the draft has one. */
   | {
       readonly type: 'fail';
@@ -45,6 +48,13 @@ export type CodecEvent =
       readonly closeCode: number;
       readonly message: string;
     };
+
+export interface EncodeOptions {
+  readonly pastClose?: boolean;
+}
+
+/** ws 8's limit on the frames of one message: past it the message is refused (1008, or the draft's code). */
+export const DEFAULT_MAX_FRAGMENTS = 16_384;
 
 /** What a user asks a codec to encode. */
 export type OutboundMessage =
@@ -66,8 +76,13 @@ export interface Codec {
   push(bytes: Uint8Array): CodecEvent[];
   /** The transport ended: reports a truncated frame, if any. */
   end(): CodecEvent[];
-  /** Encode one message. Throws UsageError on misuse (binary on hixie, data after close, bad code). */
-  encode(message: OutboundMessage): Buffer;
+  /**
+   * Encode one message. Throws UsageError on misuse (binary on hixie, data after close, bad code).
+   * `pastClose`: encode even though this codec already produced its close frame in the batch being
+   * dispatched. Only the caller knows whether that frame was written yet; until it is, RFC 6455 §5.5.1
+   * lets the application still answer the messages decoded before the peer's close.
+   */
+  encode(message: OutboundMessage, options?: EncodeOptions): Buffer;
   readonly state: CodecState;
   /** Bytes held waiting for the rest of a frame or message (for limits and tests). */
   readonly bufferedBytes: number;
@@ -76,6 +91,11 @@ export interface Codec {
 export interface CodecOptions {
   /** Largest message (hybi: reassembled; hixie: one frame) accepted from the peer, in bytes. */
   readonly maxPayload: number;
+  /**
+   * Most frames one fragmented message may arrive in (hybi only; default DEFAULT_MAX_FRAGMENTS). Empty
+   * continuation frames cost memory without counting against maxPayload, so they are counted here.
+   */
+  readonly maxFragments?: number;
   /** Random bytes for client masks; unused by servers and by hixie. */
   readonly rng: Rng;
 }

@@ -1,4 +1,9 @@
 // connect() options: validation and defaults (docs/api.md "Node layer").
+import {
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+} from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
   checkOptions,
@@ -21,6 +26,8 @@ export interface ClientOptions {
   /** Extra request headers: an object or a list of [name, value] pairs. */
   readonly headers?: Readonly<Record<string, string>> | readonly HeaderLine[];
   readonly maxPayload?: number;
+  readonly maxFragments?: number;
+  readonly writeHighWaterMark?: number;
   readonly handshakeTimeout?: number;
   readonly closeTimeout?: number;
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
@@ -28,6 +35,8 @@ export interface ClientOptions {
   readonly servername?: string;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
+  /** What send(binary) does toward a hixie server (docs/api.md "What every draft guarantees"). */
+  readonly binaryToLegacy?: BinaryToLegacy;
 }
 
 export interface ResolvedClientOptions {
@@ -36,12 +45,15 @@ export interface ResolvedClientOptions {
   readonly origin: string | undefined;
   readonly headers: readonly HeaderLine[];
   readonly maxPayload: number;
+  readonly maxFragments: number | undefined;
+  readonly writeHighWaterMark: number | undefined;
   readonly handshakeTimeout: number;
   readonly closeTimeout: number;
   readonly ca: string | Buffer | readonly (string | Buffer)[] | undefined;
   readonly rejectUnauthorized: boolean | undefined;
   readonly servername: string | undefined;
   readonly rng: Rng | undefined;
+  readonly binaryToLegacy: BinaryToLegacy;
 }
 
 const isHeaders: OptionCheck = (v) => {
@@ -60,12 +72,15 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   origin: isString,
   headers: isHeaders,
   maxPayload: isPositiveNumber,
+  maxFragments: (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer'),
+  writeHighWaterMark: isPositiveNumber,
   handshakeTimeout: isPositiveNumber,
   closeTimeout: isNonNegativeNumber,
   ca: isBytesLike,
   rejectUnauthorized: isBoolean,
   servername: isString,
   rng: isFunction,
+  binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
 export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
@@ -81,11 +96,14 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     origin: o.origin,
     headers,
     maxPayload: o.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    maxFragments: o.maxFragments,
+    writeHighWaterMark: o.writeHighWaterMark,
     handshakeTimeout: o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     closeTimeout: o.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
     ca: o.ca,
     rejectUnauthorized: o.rejectUnauthorized,
     servername: o.servername,
     rng: o.rng,
+    binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

@@ -1,7 +1,16 @@
 // The hybi codec (RFC 6455 §5-§7): messages, control frames, closing handshake and failure, over FrameReader.
 import { asBuffer, EMPTY } from '../../core/bytes.js';
 import { type FaultName, UsageError } from '../../core/faults.js';
-import type { Codec, CodecEvent, CodecOptions, CodecState, OutboundMessage, Role } from '../../core/types.js';
+import {
+  type Codec,
+  type CodecEvent,
+  type CodecOptions,
+  type CodecState,
+  DEFAULT_MAX_FRAGMENTS,
+  type EncodeOptions,
+  type OutboundMessage,
+  type Role,
+} from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
 import { FrameReader, type FrameSink } from './frame-reader.js';
@@ -31,6 +40,7 @@ export class HybiCodec implements Codec, FrameSink {
   private messageOpcode = 0;
   private readonly utf8 = new FragmentedText();
   private readonly rng: CodecOptions['rng'] | undefined;
+  private readonly maxFragments: number;
 
   constructor(
     private readonly profile: HybiProfile,
@@ -39,6 +49,7 @@ export class HybiCodec implements Codec, FrameSink {
   ) {
     // RFC 6455 §5.3: a client masks every frame with a fresh key; a server never masks.
     this.rng = role === 'client' ? options.rng : undefined;
+    this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
     this.reader = new FrameReader(this, {
       expectMasked: role === 'server',
       minimalLength: profile.minimalLength,
@@ -72,8 +83,8 @@ export class HybiCodec implements Codec, FrameSink {
     return events;
   }
 
-  encode(message: OutboundMessage): Buffer {
-    if (this.state !== 'open')
+  encode(message: OutboundMessage, options?: EncodeOptions): Buffer {
+    if (this.state !== 'open' && options?.pastClose !== true)
       throw new UsageError('NOT_OPEN', `cannot send: the connection is ${this.state}`);
     switch (message.type) {
       case 'text': {
@@ -113,7 +124,7 @@ export class HybiCodec implements Codec, FrameSink {
     if (reasonBytes.length > MAX_CLOSE_REASON)
       throw new UsageError('REASON_TOO_LONG', `close reason over ${MAX_CLOSE_REASON} bytes`);
     const frame = encodeCloseFrame(OP_CLOSE, code, reasonBytes, this.mask());
-    this.state = 'closing';
+    if (this.state === 'open') this.state = 'closing';
     return frame;
   }
 
@@ -155,6 +166,9 @@ export class HybiCodec implements Codec, FrameSink {
   }
 
   private continuation(fin: boolean, payload: Buffer): boolean {
+    // Empty or 1-byte fragments add little to maxPayload but a whole entry each: count them too.
+    if (this.fragments.length >= this.maxFragments)
+      return this.fail('TOO_MANY_FRAGMENTS', `message in more than ${this.maxFragments} frames`);
     this.fragments.push(payload);
     this.fragmentBytes += payload.length;
     const text = this.messageOpcode === OP_TEXT;
@@ -189,8 +203,14 @@ export class HybiCodec implements Codec, FrameSink {
     }
     this.events.push({ type: 'close', code, reason });
     if (this.state === 'open') {
-      const echo = encodeCloseFrame(OP_CLOSE, code === NO_STATUS ? undefined : code, EMPTY, this.mask());
-      this.events.push({ type: 'send', bytes: echo });
+      // The reply echoes code and reason (as ws does): the reason already fit the peer's frame.
+      const echo = encodeCloseFrame(
+        OP_CLOSE,
+        code === NO_STATUS ? undefined : code,
+        payload.subarray(2),
+        this.mask(),
+      );
+      this.events.push({ type: 'send', bytes: echo, closes: true });
     }
     this.state = 'closed';
     this.release();
@@ -201,7 +221,11 @@ export class HybiCodec implements Codec, FrameSink {
   private fail(fault: FaultName, message: string, sendClose = true): false {
     const closeCode = faultCloseCode(this.profile, fault);
     if (sendClose && this.state === 'open' && isCloseCodeAllowed(this.profile, closeCode))
-      this.events.push({ type: 'send', bytes: encodeCloseFrame(OP_CLOSE, closeCode, EMPTY, this.mask()) });
+      this.events.push({
+        type: 'send',
+        bytes: encodeCloseFrame(OP_CLOSE, closeCode, EMPTY, this.mask()),
+        closes: true,
+      });
     this.events.push({ type: 'fail', fault, closeCode, message });
     this.state = 'closed';
     this.reader.stop();
