@@ -23,6 +23,13 @@ export default defineConfig([
         : {},
   },
   {
+    // ESM only: test runners load it from ESM test files (jest users: see docs/testing.md).
+    entry: { 'testing/index': 'src/testing/index.ts' },
+    format: ['esm'],
+    dts: true,
+    target: 'node20',
+  },
+  {
     entry: { 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node20',
