@@ -34,6 +34,9 @@ export const SETTINGS = {
   healthPath: 'string',
   metricsPath: 'string',
   quiet: 'boolean',
+  // Read by the CLI, not createGateway: `auto` or a count of worker processes sharing the port.
+  workers: 'string',
+  drainTimeout: 'duration',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -166,6 +169,9 @@ export function toGatewayOptions(s: RawSettings): { options: GatewayOptions; qui
     'shutdownTimeout',
   ] as const)
     if (s[k] !== undefined) o[k] = parseDuration(s[k], k);
+  // The workers' drain on SIGTERM is the gateway's graceful shutdown: one timeout under either name.
+  if (s.drainTimeout !== undefined && s.shutdownTimeout === undefined)
+    o.shutdownTimeout = parseDuration(s.drainTimeout, 'drainTimeout');
   for (const k of ['highWaterMark', 'maxPayload'] as const) if (s[k] !== undefined) o[k] = parseSize(s[k], k);
   if (s.maxConnections !== undefined) o.maxConnections = parseCount(s.maxConnections, 'maxConnections');
   if (s.trustProxy === true) o.trustProxy = true;

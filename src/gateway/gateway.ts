@@ -45,6 +45,8 @@ export class Gateway extends EventEmitter {
   private pending = 0;
   private nextId = 1;
   private shuttingDown = false;
+  /** What /metrics serves: this gateway's counters, or (in a worker group) the whole group's. */
+  private metricsText: () => Promise<string> = async () => this.metrics.render();
 
   constructor(options: GatewayOptions) {
     super();
@@ -100,6 +102,11 @@ export class Gateway extends EventEmitter {
     return n;
   }
 
+  /** Serve /metrics from `source` (the CLI's worker group sums every worker's counters). */
+  setMetricsSource(source: () => Promise<string>): void {
+    this.metricsText = source;
+  }
+
   /** Stop accepting, close every pairing with 1001, wait up to shutdownTimeout, then drop what is left. */
   close(cb?: () => void): void {
     if (this.shuttingDown) {
@@ -150,12 +157,18 @@ export class Gateway extends EventEmitter {
       return;
     }
     if (this.o.metricsPath !== false && path === this.o.metricsPath) {
-      const body = this.metrics.render();
-      res.writeHead(200, {
-        'Content-Type': 'text/plain; version=0.0.4',
-        'Content-Length': Buffer.byteLength(body),
-      });
-      res.end(body);
+      this.metricsText().then(
+        (body) => {
+          res.writeHead(200, {
+            'Content-Type': 'text/plain; version=0.0.4',
+            'Content-Length': Buffer.byteLength(body),
+          });
+          res.end(body);
+        },
+        (err: Error) => {
+          res.writeHead(500).end(`${err.message}\n`);
+        },
+      );
       return;
     }
     const body = 'this is a WebSocket gateway\n';

@@ -1,5 +1,6 @@
 // `wscompat serve` end to end: spawned CLI (listening line, echo per draft, demo page, SIGTERM) and flag parsing.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageFault } from '../../src/cli/args.js';
@@ -124,6 +125,8 @@ describe('serve flags', () => {
       drafts: ['rfc6455', 'hybi-10', 'hybi-07', 'hixie-76', 'hixie-75'],
       maxPayload: undefined,
       protocols: undefined,
+      workers: 1,
+      drainTimeout: 10_000,
     });
     expect(
       parseServeArgs(['--port=0', '--host', '::1', '--drafts', 'hixie-75', '--max-payload', '10']),
@@ -133,7 +136,16 @@ describe('serve flags', () => {
       drafts: ['hixie-75'],
       maxPayload: 10,
       protocols: undefined,
+      workers: 1,
+      drainTimeout: 10_000,
     });
+    expect(parseServeArgs(['--workers', '3', '--drain-timeout', '500ms'])).toMatchObject({
+      workers: 3,
+      drainTimeout: 500,
+    });
+    expect(parseServeArgs(['--workers', 'auto'])).toMatchObject({ workers: availableParallelism() });
+    expect(() => parseServeArgs(['--workers', '0'])).toThrow(UsageFault);
+    expect(() => parseServeArgs(['--drain-timeout', 'soon'])).toThrow(UsageFault);
     expect(parseServeArgs(['--protocols', 'chat, superchat'])).toMatchObject({
       protocols: ['chat', 'superchat'],
     });

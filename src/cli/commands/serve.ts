@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Connection } from '../../connection/connection.js';
 import { ALL_DRAFTS, type DraftId } from '../../core/types.js';
 import { isDraftId } from '../../drafts.js';
+import { parseDuration } from '../../gateway/config.js';
 import { createServer, type WsServer } from '../../node/server.js';
 import { parseArgs, parsePort, UsageFault } from '../args.js';
 import { demoPage } from '../demo-page.js';
+import { isWorker, parseWorkers, runGroup } from '../workers.js';
 
 const HELP = `usage: wscompat serve [options]
 
@@ -20,6 +22,9 @@ options:
   --max-payload N    largest message accepted, in bytes (default 104857600)
   --protocols LIST   comma-separated subprotocols to agree to, in the client's order of preference
                      (default: agree to the client's first offer, as an echo serves any protocol)
+  --workers N|auto   worker processes sharing the port (default 1; auto = CPU count)
+  --drain-timeout D  on SIGTERM/SIGINT, give connections D to close (1001) before dropping them
+                     (default 10s; e.g. 500ms, 30s)
   --help             show this help
 `;
 
@@ -29,6 +34,8 @@ const SPEC = {
   drafts: { type: 'string' },
   'max-payload': { type: 'string' },
   protocols: { type: 'string' },
+  workers: { type: 'string' },
+  'drain-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -39,6 +46,10 @@ export interface ServeSettings {
   readonly maxPayload: number | undefined;
   /** Subprotocols agreed to; undefined: the client's first offer. */
   readonly protocols: readonly string[] | undefined;
+  /** Only `run` reads these two (default 1 worker, 10 s). */
+  readonly workers?: number;
+  /** Milliseconds. */
+  readonly drainTimeout?: number;
 }
 
 function listFlag(value: string | undefined): string[] | undefined {
@@ -46,6 +57,14 @@ function listFlag(value: string | undefined): string[] | undefined {
     ?.split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+function drainFlag(value: string | undefined): number {
+  try {
+    return parseDuration(value ?? '10s', '--drain-timeout');
+  } catch (err) {
+    throw new UsageFault((err as Error).message);
+  }
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' {
@@ -65,6 +84,8 @@ export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' 
     drafts: drafts as DraftId[],
     maxPayload: rawMax === undefined ? undefined : Number(rawMax),
     protocols: listFlag(flags.protocols as string | undefined),
+    workers: parseWorkers(flags.workers as string | undefined),
+    drainTimeout: drainFlag(flags['drain-timeout'] as string | undefined),
   };
 }
 
@@ -126,20 +147,34 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const { workers = 1, drainTimeout = 10_000 } = settings;
+  if (workers > 1 && !isWorker) return runGroup({ workers, drainTimeout, name: 'wscompat serve' });
   const { server, url } = await startServe(settings);
   server.on('error', (err: Error) => process.stderr.write(`wscompat serve: ${err.message}\n`));
   process.stdout.write(
     `wscompat serve: listening on ${url} (drafts: ${settings.drafts.join(', ')})\n` +
       `demo page: ${url.replace(/^ws/, 'http')}\n`,
   );
-  return new Promise((resolve) => {
+  return new Promise<number>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       process.stdout.write('wscompat serve: closing\n');
-      server.close(() => resolve(0));
+      // Past the drain timeout, connections still closing are dropped.
+      const force = setTimeout(() => {
+        for (const conn of server.clients) conn.terminate();
+      }, drainTimeout);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        resolve(0);
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+  }).then((code) => {
+    // A worker's IPC channel would keep it alive after its server closed.
+    if (isWorker) setImmediate(() => process.exit(code));
+    return code;
   });
 }
