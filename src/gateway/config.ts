@@ -29,6 +29,7 @@ export const SETTINGS = {
   connectTimeout: 'duration',
   shutdownTimeout: 'duration',
   trustProxy: 'boolean',
+  proxyProtocol: 'boolean',
   upstreamCa: 'string',
   upstreamInsecure: 'boolean',
   healthPath: 'string',
@@ -175,6 +176,7 @@ export function toGatewayOptions(s: RawSettings): { options: GatewayOptions; qui
   for (const k of ['highWaterMark', 'maxPayload'] as const) if (s[k] !== undefined) o[k] = parseSize(s[k], k);
   if (s.maxConnections !== undefined) o.maxConnections = parseCount(s.maxConnections, 'maxConnections');
   if (s.trustProxy === true) o.trustProxy = true;
+  if (s.proxyProtocol === true) o.proxyProtocol = true;
   if (typeof s.upstreamCa === 'string') o.upstreamCa = readPem(s.upstreamCa, 'upstreamCa');
   if (s.upstreamInsecure === true) o.upstreamRejectUnauthorized = false;
   for (const k of ['healthPath', 'metricsPath'] as const)

@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import type { Caps, DraftId } from '../core/types.js';
+import { requireProxyProtocol } from '../node/proxy-protocol.js';
 import { createServer as createWsServer, type WsServer } from '../node/server.js';
 import type { VerifyClientInfo, VerifyClientResult } from '../node/server-options.js';
 import { header, openUpstream } from './admission.js';
@@ -56,6 +57,8 @@ export class Gateway extends EventEmitter {
     this.http = this.o.tls
       ? createHttpsServer({ cert: this.o.tls.cert, key: this.o.tls.key, ...timeouts }, handler)
       : createHttpServer(timeouts, handler);
+    // Before any other 'connection' work: the header comes ahead of TLS and the HTTP head.
+    if (this.o.proxyProtocol) requireProxyProtocol(this.http, { timeoutMs: this.o.handshakeTimeout });
     this.ws = createWsServer({
       noServer: true,
       drafts: this.o.drafts,

@@ -38,6 +38,8 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --workers N|auto             worker processes sharing the port (default 1; auto = CPU count);
                                /metrics sums them all, a crashed worker is replaced
   --trust-proxy                behind nginx/HAProxy: append to X-Forwarded-For, honour X-Forwarded-Proto
+  --proxy-protocol             every connection starts with a PROXY v1/v2 header (HAProxy send-proxy-v2):
+                               log and limit by the client address in it
   --upstream-ca FILE           CA certificate for a wss:// upstream
   --upstream-insecure          do not verify the wss:// upstream's certificate
   --health-path PATH           health check path (default /healthz; 'off' disables)
