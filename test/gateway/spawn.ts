@@ -1,5 +1,6 @@
 // The `wscompat gateway` command as a child process, for tests that need real processes (signals, restarts).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
@@ -40,4 +41,13 @@ export async function listeningPort(lines: Record<string, unknown>[], child: Chi
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('gateway did not start');
+}
+
+/** A loopback port free a moment ago, for peers (HAProxy, nginx, a restarted gateway) that need a fixed one. */
+export async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
 }
