@@ -9,6 +9,7 @@ import { cryptoRng } from '../core/rng.js';
 import type { ClientRequest, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
+import { handshakeOverHttp2 } from './http2-client.js';
 import { ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
@@ -66,6 +67,12 @@ export function connect(url: string | URL, options?: ClientOptions): Connection 
     url: target.href,
     closeTimeout: o.closeTimeout,
   });
+  if (o.http2 !== false) {
+    if (target.protocol !== 'wss:' || draft.id !== 'rfc6455')
+      throw new TypeError('connect: http2 needs a wss:// URL and the rfc6455 draft (RFC 8441)');
+    handshakeOverHttp2(conn, target, o, o.http2 === true ? undefined : o.http2);
+    return conn;
+  }
   runHandshake(conn, draft, request, openSocket(target, o), o, rng);
   return conn;
 }

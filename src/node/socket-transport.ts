@@ -1,10 +1,19 @@
-// Adapts a net/tls socket to the connection layer's Transport, with real timers.
-import type { Socket } from 'node:net';
+// Adapts a net/tls socket, or an HTTP/2 stream (RFC 8441), to the connection layer's Transport, with real timers.
+import type { Duplex } from 'node:stream';
 import type { Transport, TransportSink } from '../connection/transport.js';
 
 /** The socket's transport, so its listeners can be shared functions instead of closures per connection. */
 const TRANSPORT = Symbol('wscompat.transport');
-type BoundSocket = Socket & { [TRANSPORT]?: SocketTransport | undefined };
+type BoundSocket = Duplex & { [TRANSPORT]?: SocketTransport | undefined };
+
+/**
+ * What a connection can run over: a socket, or an HTTP/2 stream, whose flow control window then does what
+ * TCP's does for a socket (write() false past the window, a paused stream sends no WINDOW_UPDATE).
+ */
+export type ByteStream = Duplex & {
+  setNoDelay?(noDelay: boolean): unknown;
+  setTimeout?(ms: number): unknown;
+};
 
 function sinkOf(socket: BoundSocket): TransportSink | undefined {
   return socket[TRANSPORT]?.sink;
@@ -34,10 +43,10 @@ export class SocketTransport implements Transport {
   /** Bytes read with or behind the handshake, held while paused before start() could deliver them. */
   private held: Buffer | undefined;
 
-  constructor(private readonly socket: Socket) {
+  constructor(private readonly socket: ByteStream) {
     // Frames are written whole; Nagle would only delay small messages and pongs.
-    socket.setNoDelay(true);
-    socket.setTimeout(0);
+    socket.setNoDelay?.(true);
+    socket.setTimeout?.(0);
   }
 
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {

@@ -1,0 +1,124 @@
+// The client side of RFC 8441: a WebSocket as one stream of an HTTP/2 session (its own, or one shared by
+// many WebSockets), opened by an extended CONNECT once the server's SETTINGS allow it (§3, §4).
+import { type ClientHttp2Session, type ClientHttp2Stream, connect as http2Connect } from 'node:http2';
+import { isIP } from 'node:net';
+import type { Connection } from '../connection/connection.js';
+import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from '../connection/internal.js';
+import { cryptoRng } from '../core/rng.js';
+import { getDraft } from '../drafts.js';
+import { HandshakeError } from './client.js';
+import type { ResolvedClientOptions } from './client-options.js';
+import { SocketTransport } from './socket-transport.js';
+
+/** A session of our own for one WebSocket (closed with it), to the URL's host over TLS. */
+function ownSession(target: URL, o: ResolvedClientOptions): ClientHttp2Session {
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const servername = o.servername ?? (isIP(host) === 0 ? host : undefined);
+  return http2Connect(`https://${target.host}`, {
+    ...(servername === undefined ? {} : { servername }),
+    ...(o.ca === undefined ? {} : { ca: o.ca as string | Buffer | (string | Buffer)[] }),
+    ...(o.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: o.rejectUnauthorized }),
+  });
+}
+
+/** Resolves once the server's SETTINGS are in; true when they allow extended CONNECT. */
+function connectAllowed(session: ClientHttp2Session, cb: (allowed: boolean) => void): () => void {
+  // Node sets remoteSettings from the first SETTINGS frame; until then it reads as defaults.
+  const settled = (session as { remoteSettings?: { enableConnectProtocol?: boolean } }).remoteSettings;
+  if (settled?.enableConnectProtocol === true) {
+    queueMicrotask(() => cb(true));
+    return () => {};
+  }
+  const on = (s: { enableConnectProtocol?: boolean }): void => cb(s.enableConnectProtocol === true);
+  session.once('remoteSettings', on);
+  return () => session.off('remoteSettings', on);
+}
+
+/**
+ * Open `conn` (CONNECTING) as a WebSocket over an HTTP/2 stream: `shared` when given (it stays open after),
+ * else a session of its own. The same Connection, codec and events as over TCP.
+ */
+export function handshakeOverHttp2(
+  conn: Connection,
+  target: URL,
+  o: ResolvedClientOptions,
+  shared: ClientHttp2Session | undefined,
+): void {
+  const session = shared ?? ownSession(target, o);
+  let stream: ClientHttp2Stream | undefined;
+  let done = false;
+  const timer = setTimeout(() => fail(new HandshakeError('opening handshake timed out')), o.handshakeTimeout);
+  const onSessionError = (err: Error): void => fail(err);
+  const onSessionClose = (): void => fail(new HandshakeError('HTTP/2 session closed during the handshake'));
+  session.on('error', onSessionError);
+  session.on('close', onSessionClose);
+  const cleanup = (): void => {
+    done = true;
+    clearTimeout(timer);
+    stopWaiting();
+    session.off('error', onSessionError);
+    session.off('close', onSessionClose);
+  };
+  function fail(err: Error): void {
+    if (done) return;
+    cleanup();
+    stream?.close();
+    if (!shared) session.destroy();
+    conn[HANDSHAKE_FAILED](err);
+  }
+  conn[SET_ABORT](() => fail(new HandshakeError('aborted')));
+  const stopWaiting = connectAllowed(session, (allowed) => {
+    if (done) return;
+    if (!allowed) {
+      fail(
+        new HandshakeError(
+          'the server does not allow extended CONNECT (RFC 8441 SETTINGS_ENABLE_CONNECT_PROTOCOL)',
+        ),
+      );
+      return;
+    }
+    const headers: Record<string, string> = {
+      ':method': 'CONNECT',
+      ':protocol': 'websocket',
+      ':scheme': 'https',
+      ':path': `${target.pathname}${target.search}`,
+      ':authority': target.host,
+      'sec-websocket-version': '13',
+    };
+    if (o.protocols.length > 0) headers['sec-websocket-protocol'] = o.protocols.join(', ');
+    if (o.origin !== undefined) headers.origin = o.origin;
+    for (const [name, value] of o.headers) headers[name.toLowerCase()] = value;
+    const s = session.request(headers);
+    stream = s;
+    s.on('error', (err: Error) => fail(err));
+    s.once('close', () => fail(new HandshakeError('stream closed during the opening handshake')));
+    s.once('response', (h) => {
+      const status = Number(h[':status']);
+      if (status < 200 || status > 299) {
+        fail(new HandshakeError(`server answered ${status}`, status));
+        return;
+      }
+      const raw = h['sec-websocket-protocol'];
+      const protocol = (Array.isArray(raw) ? raw.join(', ') : raw) ?? '';
+      // RFC 6455 §4.1: a subprotocol the client did not offer fails the connection.
+      if (protocol !== '' && !o.protocols.includes(protocol)) {
+        fail(new HandshakeError(`server chose subprotocol '${protocol}', which was not offered`));
+        return;
+      }
+      cleanup();
+      s.removeAllListeners('close');
+      s.pause();
+      if (!shared) s.once('close', () => session.close());
+      const draft = getDraft('rfc6455');
+      const transport = new SocketTransport(s);
+      conn[OPEN]({
+        transport,
+        codec: draft.createCodec('client', { maxPayload: o.maxPayload, rng: o.rng ?? cryptoRng }),
+        protocol,
+        extensions: '',
+        emitOpen: true,
+      });
+      transport.start(Buffer.alloc(0), true);
+    });
+  });
+}
