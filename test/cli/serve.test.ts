@@ -146,6 +146,11 @@ describe('serve flags', () => {
     expect(parseServeArgs(['--workers', 'auto'])).toMatchObject({ workers: availableParallelism() });
     expect(() => parseServeArgs(['--workers', '0'])).toThrow(UsageFault);
     expect(() => parseServeArgs(['--drain-timeout', 'soon'])).toThrow(UsageFault);
+    expect(() => parseServeArgs(['--http2'])).toThrow(/--http2 needs --tls-cert/);
+    expect(() => parseServeArgs(['--tls-cert', 'c.pem'])).toThrow(/go together/);
+    expect(() => parseServeArgs(['--tls-cert', '/nonexistent', '--tls-key', '/nonexistent'])).toThrow(
+      /cannot read/,
+    );
     expect(parseServeArgs(['--protocols', 'chat, superchat'])).toMatchObject({
       protocols: ['chat', 'superchat'],
     });

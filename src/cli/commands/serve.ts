@@ -1,4 +1,5 @@
 // `wscompat serve`: an echo server for every draft at every path, with a demo page on plain GET /.
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from '../../connection/connection.js';
@@ -22,6 +23,9 @@ options:
   --max-payload N    largest message accepted, in bytes (default 104857600)
   --protocols LIST   comma-separated subprotocols to agree to, in the client's order of preference
                      (default: agree to the client's first offer, as an echo serves any protocol)
+  --tls-cert FILE    serve wss:// (and https://) with this PEM certificate chain; needs --tls-key
+  --tls-key FILE     the PEM private key for --tls-cert
+  --http2            with TLS: HTTP/2 (RFC 8441 WebSockets) and HTTP/1.1 (every draft) on one port, by ALPN
   --workers N|auto   worker processes sharing the port (default 1; auto = CPU count)
   --drain-timeout D  on SIGTERM/SIGINT, give connections D to close (1001) before dropping them
                      (default 10s; e.g. 500ms, 30s)
@@ -34,6 +38,9 @@ const SPEC = {
   drafts: { type: 'string' },
   'max-payload': { type: 'string' },
   protocols: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  http2: { type: 'boolean' },
   workers: { type: 'string' },
   'drain-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -46,6 +53,9 @@ export interface ServeSettings {
   readonly maxPayload: number | undefined;
   /** Subprotocols agreed to; undefined: the client's first offer. */
   readonly protocols: readonly string[] | undefined;
+  /** PEM contents, read from --tls-cert/--tls-key. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  readonly http2?: boolean;
   /** Only `run` reads these two (default 1 worker, 10 s). */
   readonly workers?: number;
   /** Milliseconds. */
@@ -57,6 +67,28 @@ function listFlag(value: string | undefined): string[] | undefined {
     ?.split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+function tlsFlags(
+  certFile: string | undefined,
+  keyFile: string | undefined,
+  http2: boolean,
+): Pick<ServeSettings, 'tls' | 'http2'> {
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new UsageFault('--tls-cert and --tls-key go together');
+  if (http2 && certFile === undefined) throw new UsageFault('--http2 needs --tls-cert and --tls-key');
+  if (certFile === undefined || keyFile === undefined) return {};
+  const read = (file: string, flag: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new UsageFault(`${flag}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    tls: { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') },
+    ...(http2 ? { http2 } : {}),
+  };
 }
 
 function drainFlag(value: string | undefined): number {
@@ -84,6 +116,11 @@ export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' 
     drafts: drafts as DraftId[],
     maxPayload: rawMax === undefined ? undefined : Number(rawMax),
     protocols: listFlag(flags.protocols as string | undefined),
+    ...tlsFlags(
+      flags['tls-cert'] as string | undefined,
+      flags['tls-key'] as string | undefined,
+      flags.http2 === true,
+    ),
     workers: parseWorkers(flags.workers as string | undefined),
     drainTimeout: drainFlag(flags['drain-timeout'] as string | undefined),
   };
@@ -128,6 +165,7 @@ export function startServe(settings: ServeSettings): Promise<{ server: WsServer;
           return agreed === undefined ? offered[0] : offered.find((p) => agreed.includes(p));
         },
         ...(settings.maxPayload === undefined ? {} : { maxPayload: settings.maxPayload }),
+        ...(settings.tls ? { tls: settings.tls, http2: settings.http2 === true } : {}),
       },
       echo,
     );
@@ -136,7 +174,7 @@ export function startServe(settings: ServeSettings): Promise<{ server: WsServer;
       server.off('error', reject);
       const { address, port } = server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;
-      resolve({ server, url: `ws://${host}:${port}/` });
+      resolve({ server, url: `${settings.tls ? 'wss' : 'ws'}://${host}:${port}/` });
     });
   });
 }
@@ -153,7 +191,7 @@ export async function run(argv: string[]): Promise<number> {
   server.on('error', (err: Error) => process.stderr.write(`wscompat serve: ${err.message}\n`));
   process.stdout.write(
     `wscompat serve: listening on ${url} (drafts: ${settings.drafts.join(', ')})\n` +
-      `demo page: ${url.replace(/^ws/, 'http')}\n`,
+      `demo page: ${url.replace(/^ws/, 'http')}${settings.http2 ? ' (HTTP/2 and HTTP/1.1)' : ''}\n`,
   );
   return new Promise<number>((resolve) => {
     const stop = (): void => {
