@@ -21,17 +21,39 @@ function ownSession(target: URL, o: ResolvedClientOptions): ClientHttp2Session {
   });
 }
 
-/** Resolves once the server's SETTINGS are in; true when they allow extended CONNECT. */
-function connectAllowed(session: ClientHttp2Session, cb: (allowed: boolean) => void): () => void {
-  // Node sets remoteSettings from the first SETTINGS frame; until then it reads as defaults.
-  const settled = (session as { remoteSettings?: { enableConnectProtocol?: boolean } }).remoteSettings;
-  if (settled?.enableConnectProtocol === true) {
-    queueMicrotask(() => cb(true));
-    return () => {};
-  }
-  const on = (s: { enableConnectProtocol?: boolean }): void => cb(s.enableConnectProtocol === true);
-  session.once('remoteSettings', on);
-  return () => session.off('remoteSettings', on);
+/** Per session, one wait for the server's SETTINGS, however many WebSockets wait on it. */
+const settingsOf = new WeakMap<ClientHttp2Session, Promise<boolean | Error>>();
+
+/**
+ * Resolves once the server's SETTINGS are in: true when they allow extended CONNECT, false when not, an
+ * Error when the session failed first.
+ */
+function connectAllowed(session: ClientHttp2Session): Promise<boolean | Error> {
+  let known = settingsOf.get(session);
+  if (known) return known;
+  known = new Promise((resolve) => {
+    const done = (v: boolean | Error): void => {
+      session.off('remoteSettings', onSettings);
+      session.off('error', onError);
+      session.off('close', onClose);
+      resolve(v);
+    };
+    const onSettings = (s: { enableConnectProtocol?: boolean }): void =>
+      done(s.enableConnectProtocol === true);
+    const onError = (err: Error): void => done(err);
+    const onClose = (): void => done(new HandshakeError('HTTP/2 session closed during the handshake'));
+    // Node fills remoteSettings from the first SETTINGS frame; a session that already has them says so.
+    if (
+      (session as { remoteSettings?: { enableConnectProtocol?: boolean } }).remoteSettings
+        ?.enableConnectProtocol
+    )
+      return resolve(true);
+    session.on('remoteSettings', onSettings);
+    session.on('error', onError);
+    session.on('close', onClose);
+  });
+  settingsOf.set(session, known);
+  return known;
 }
 
 /**
@@ -48,16 +70,9 @@ export function handshakeOverHttp2(
   let stream: ClientHttp2Stream | undefined;
   let done = false;
   const timer = setTimeout(() => fail(new HandshakeError('opening handshake timed out')), o.handshakeTimeout);
-  const onSessionError = (err: Error): void => fail(err);
-  const onSessionClose = (): void => fail(new HandshakeError('HTTP/2 session closed during the handshake'));
-  session.on('error', onSessionError);
-  session.on('close', onSessionClose);
   const cleanup = (): void => {
     done = true;
     clearTimeout(timer);
-    stopWaiting();
-    session.off('error', onSessionError);
-    session.off('close', onSessionClose);
   };
   function fail(err: Error): void {
     if (done) return;
@@ -67,8 +82,14 @@ export function handshakeOverHttp2(
     conn[HANDSHAKE_FAILED](err);
   }
   conn[SET_ABORT](() => fail(new HandshakeError('aborted')));
-  const stopWaiting = connectAllowed(session, (allowed) => {
+  // Our own session's errors reach us through connectAllowed or the stream; none may go unheard.
+  if (!shared) session.on('error', () => {});
+  connectAllowed(session).then((allowed) => {
     if (done) return;
+    if (allowed instanceof Error) {
+      fail(allowed);
+      return;
+    }
     if (!allowed) {
       fail(
         new HandshakeError(
@@ -88,7 +109,14 @@ export function handshakeOverHttp2(
     if (o.protocols.length > 0) headers['sec-websocket-protocol'] = o.protocols.join(', ');
     if (o.origin !== undefined) headers.origin = o.origin;
     for (const [name, value] of o.headers) headers[name.toLowerCase()] = value;
-    const s = session.request(headers);
+    let s: ClientHttp2Stream;
+    try {
+      s = session.request(headers);
+    } catch (err) {
+      // A shared session closed or destroyed since: no stream to open on it.
+      fail(err as Error);
+      return;
+    }
     stream = s;
     s.on('error', (err: Error) => fail(err));
     s.once('close', () => fail(new HandshakeError('stream closed during the opening handshake')));
