@@ -1,5 +1,10 @@
 // connect() options: validation and defaults (docs/api.md "Node layer").
 import type { ClientHttp2Session } from 'node:http2';
+import {
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+} from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
   checkOptions,
@@ -34,6 +39,8 @@ export interface ClientOptions {
   readonly http2?: boolean | ClientHttp2Session;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
+  /** What send(binary) does toward a hixie server (docs/api.md "What every draft guarantees"). */
+  readonly binaryToLegacy?: BinaryToLegacy;
 }
 
 export interface ResolvedClientOptions {
@@ -49,6 +56,7 @@ export interface ResolvedClientOptions {
   readonly servername: string | undefined;
   readonly http2: boolean | ClientHttp2Session;
   readonly rng: Rng | undefined;
+  readonly binaryToLegacy: BinaryToLegacy;
 }
 
 const isHeaders: OptionCheck = (v) => {
@@ -78,6 +86,7 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
       ? undefined
       : 'a boolean or an http2 client session',
   rng: isFunction,
+  binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
 export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
@@ -100,5 +109,6 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     servername: o.servername,
     http2: o.http2 ?? false,
     rng: o.rng,
+    binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

@@ -66,6 +66,7 @@ export function connect(url: string | URL, options?: ClientOptions): Connection 
     role: 'client',
     url: target.href,
     closeTimeout: o.closeTimeout,
+    binaryToLegacy: o.binaryToLegacy,
   });
   if (o.http2 !== false) {
     if (target.protocol !== 'wss:' || draft.id !== 'rfc6455')

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { Connection } from '../connection/connection.js';
-import { OPEN } from '../connection/internal.js';
+import { OPEN, SET_LISTENER_ERRORS } from '../connection/internal.js';
 import { cryptoRng } from '../core/rng.js';
 import { getDraft } from '../drafts.js';
 import { SocketTransport } from './socket-transport.js';
@@ -84,7 +84,7 @@ async function runHooks(
   const asNode = req as unknown as IncomingMessage;
   // The attempt needs only close/end/destroy from its "socket": a stream has all three.
   const attempt = new HandshakeAttempt(host, req.stream as unknown as Socket, options.handshakeTimeout);
-  const refusal = await verify(options, asNode, {
+  const refusal = await verify(options, host.listenerError, asNode, {
     draft: 'rfc6455',
     caps: getDraft('rfc6455').caps,
     secure: true,
@@ -100,7 +100,7 @@ async function runHooks(
   }
   let chosen: string | undefined;
   if (offered) {
-    const choice = await chooseProtocol(options, offered, asNode);
+    const choice = await chooseProtocol(options, host.listenerError, offered, asNode);
     if (attempt.over) return;
     if (!('chosen' in choice)) {
       attempt.giveUp('refused', `refused with ${choice.status}`);
@@ -132,7 +132,9 @@ function accept(
     role: 'server',
     url: header(req, ':path') ?? '/',
     closeTimeout: host.options.closeTimeout,
+    binaryToLegacy: host.options.binaryToLegacy,
   });
+  conn[SET_LISTENER_ERRORS](host.listenerError);
   const transport = new SocketTransport(stream);
   conn[OPEN]({
     transport,
@@ -142,7 +144,13 @@ function accept(
     emitOpen: false,
   });
   host.opened(conn);
-  done(conn, req as unknown as IncomingMessage);
+  try {
+    done(conn, req as unknown as IncomingMessage);
+  } catch (err) {
+    // A throwing 'connection' listener costs this connection only, as over HTTP/1.1.
+    host.listenerError(err);
+    conn.close(1011, 'internal error');
+  }
   transport.start(Buffer.alloc(0), false);
   return undefined;
 }
