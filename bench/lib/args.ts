@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`.
 
-export const SUITES = ['parser', 'echo', 'handshake', 'memory', 'compression'] as const;
+export const SUITES = ['parser', 'echo', 'handshake', 'memory', 'compression', 'scale'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchArgs {
@@ -11,7 +11,7 @@ export interface BenchArgs {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--quick] [--json FILE] [--only parser,echo,handshake,memory,compression]';
+  'usage: npm run bench -- [--quick] [--json FILE] [--only parser,echo,handshake,memory,compression,scale]';
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
