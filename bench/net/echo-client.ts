@@ -9,6 +9,8 @@ export interface EchoConfig {
   readonly port: number;
   /** `none`: the raw TCP echo, which gets the masked frame back unchanged. */
   readonly draft: 'rfc6455' | 'none';
+  /** Text (printable ASCII, checked for UTF-8 by the server) or random binary. */
+  readonly kind: 'text' | 'binary';
   readonly conns: number;
   readonly size: number;
   /** Messages each connection keeps in flight; completions are refilled with one write per read. */
@@ -53,9 +55,10 @@ function percentile(sorted: Float64Array, p: number): number {
 
 childMain(async () => {
   const cfg = childConfig<EchoConfig>();
-  const data = payload(cfg.size, 'text');
-  const frame = wsFrame(0x1, data, Buffer.from([0x37, 0xfa, 0x21, 0x3d]));
-  const reply = cfg.draft === 'none' ? frame : wsFrame(0x1, data);
+  const data = payload(cfg.size, cfg.kind);
+  const opcode = cfg.kind === 'text' ? 0x1 : 0x2;
+  const frame = wsFrame(opcode, data, Buffer.from([0x37, 0xfa, 0x21, 0x3d]));
+  const reply = cfg.draft === 'none' ? frame : wsFrame(opcode, data);
   const burst = Buffer.concat(Array.from({ length: cfg.window }, () => frame));
   const sockets = await openMany(cfg.port, cfg.draft, cfg.conns);
   // Correctness first: every connection must echo one message byte for byte.

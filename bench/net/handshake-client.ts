@@ -12,6 +12,8 @@ export interface HandshakeConfig {
   readonly concurrency: number;
   readonly warmupMs: number;
   readonly measureMs: number;
+  /** Set: exactly this many handshakes, no warm-up, then the figure (for CPU time per handshake). */
+  readonly count?: number;
 }
 
 const TIMEOUT = 10_000;
@@ -69,8 +71,32 @@ async function oneHandshake(cfg: HandshakeConfig): Promise<void> {
   return done;
 }
 
-childMain(async () => {
-  const cfg = childConfig<HandshakeConfig>();
+/** Exactly `count` handshakes from `concurrency` loops; the first failure ends the run. */
+async function fixedCount(
+  cfg: HandshakeConfig,
+  count: number,
+): Promise<{ perSec: number; completed: number }> {
+  let claimed = 0;
+  let completed = 0;
+  let failure: Error | undefined;
+  const worker = async (): Promise<void> => {
+    while (claimed < count && !failure) {
+      claimed++;
+      try {
+        await oneHandshake(cfg);
+        completed++;
+      } catch (err) {
+        failure ??= err instanceof Error ? err : new Error(String(err));
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(cfg.concurrency, count) }, worker));
+  if (failure) throw failure;
+  return { perSec: completed / ((performance.now() - t0) / 1000), completed };
+}
+
+async function forDuration(cfg: HandshakeConfig): Promise<{ perSec: number; completed: number }> {
   let recording = false;
   let running = true;
   let completed = 0;
@@ -96,6 +122,12 @@ childMain(async () => {
   running = false;
   await Promise.all(workers);
   if (failure) throw failure;
-  toParent({ type: 'figure', figure: { perSec: completed / (elapsed / 1000), completed } });
+  return { perSec: completed / (elapsed / 1000), completed };
+}
+
+childMain(async () => {
+  const cfg = childConfig<HandshakeConfig>();
+  const figure = cfg.count === undefined ? await forDuration(cfg) : await fixedCount(cfg, cfg.count);
+  toParent({ type: 'figure', figure });
   setTimeout(() => process.exit(0), 50);
 });
