@@ -1,7 +1,7 @@
 // One WebSocket, whatever the draft: readyState, events and close reporting over a Codec and a Transport
 // (RFC 6455 §7 closing, §7.1.5-§7.1.7 close codes and failing; hixie-76 §4.2 FF 00; hixie-75: TCP close).
 import { ProtocolFault, UsageError } from '../core/faults.js';
-import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
+import type { Caps, Codec, CodecEvent, DataMessage, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
 import { validateCloseArgs } from './close-args.js';
 import { closeOutcome } from './close-outcome.js';
@@ -19,6 +19,7 @@ import {
 } from './ready-state.js';
 import { ConnectionSink } from './sink.js';
 import type { Transport } from './transport.js';
+import { writeParts } from './write-parts.js';
 
 export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
 export type { SendData } from './payload.js';
@@ -111,8 +112,10 @@ export class Connection extends BrowserStyleEmitter {
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
     const payload = toPayload(data);
-    const frame = codec.encode(binary ? { type: 'binary', data: payload } : { type: 'text', data: payload });
-    return transport.write(frame, cb);
+    const message: DataMessage = binary ? { type: 'binary', data: payload } : { type: 'text', data: payload };
+    const parts = codec.encodeParts?.(message);
+    if (parts !== undefined) return writeParts(transport, parts, cb);
+    return transport.write(codec.encode(message), cb);
   }
 
   /** RFC 6455 §5.5.2; past OPEN it writes nothing and returns false, as send() does. */

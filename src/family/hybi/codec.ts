@@ -1,9 +1,18 @@
 // The hybi codec (RFC 6455 §5-§7): messages, control frames, closing handshake and failure, over FrameReader.
 import { asBuffer, EMPTY } from '../../core/bytes.js';
 import { type FaultName, UsageError } from '../../core/faults.js';
-import type { Codec, CodecEvent, CodecOptions, CodecState, OutboundMessage, Role } from '../../core/types.js';
+import type {
+  Codec,
+  CodecEvent,
+  CodecOptions,
+  CodecState,
+  DataMessage,
+  OutboundMessage,
+  Role,
+} from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
+import { encodeFrameParts, PARTS_THRESHOLD } from './frame-parts.js';
 import { FrameReader, type FrameSink } from './frame-reader.js';
 import {
   MAX_CLOSE_REASON,
@@ -100,6 +109,20 @@ export class HybiCodec implements Codec, FrameSink {
       default:
         throw new UsageError('INVALID_MESSAGE', 'unknown message type');
     }
+  }
+
+  /**
+   * Codec.encodeParts: a large server data message as [header, payload], the payload not copied. Undefined
+   * for clients (they mask, so they copy anyway), small payloads and strings, and when not open (encode()
+   * then reports why).
+   */
+  encodeParts(message: DataMessage): readonly Buffer[] | undefined {
+    const data = message.data;
+    if (this.rng !== undefined || this.state !== 'open' || typeof data === 'string') return undefined;
+    if (data.length < PARTS_THRESHOLD) return undefined;
+    if (message.type === 'binary') return encodeFrameParts(OP_BINARY, asBuffer(data));
+    if (!isValidUtf8(data)) throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
+    return encodeFrameParts(OP_TEXT, asBuffer(data));
   }
 
   private encodeClose(code: number | undefined, reason: string): Buffer {
