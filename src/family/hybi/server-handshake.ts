@@ -3,14 +3,8 @@
 import { EMPTY } from '../../core/bytes.js';
 import { acceptValue, isValidClientKey } from '../../core/crypto.js';
 import { hasToken, headerList, headerValue, singleHeader } from '../../core/headers.js';
-import { serializeHead } from '../../core/http-head.js';
-import type {
-  AcceptResult,
-  HeaderLine,
-  Rejection,
-  RequestHead,
-  ServerHandshakeOptions,
-} from '../../core/types.js';
+import type { AcceptResult, Rejection, RequestHead, ServerHandshakeOptions } from '../../core/types.js';
+import { switchingProtocols } from './accept-response.js';
 import { HYBI_VERSIONS, type HybiProfile } from './profile.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -72,16 +66,10 @@ export function acceptHybiRequest(
   const offered = headerList(head.headers, 'Sec-WebSocket-Protocol');
   const chosen = offered.length > 0 ? options.selectProtocol?.(offered) : undefined;
   const protocol = chosen !== undefined && offered.includes(chosen) ? chosen : '';
-  const headers: HeaderLine[] = [
-    ['Upgrade', 'websocket'],
-    ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Accept', acceptValue(key)],
-  ];
-  if (protocol !== '') headers.push(['Sec-WebSocket-Protocol', protocol]);
   // No extension is implemented: offers such as permessage-deflate are declined by omission (§9.1).
   return {
     ok: true,
-    response: serializeHead('HTTP/1.1 101 Switching Protocols', headers),
+    response: switchingProtocols(acceptValue(key), protocol),
     protocol,
     extensions: '',
     bodyLength: 0,
