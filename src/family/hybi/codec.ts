@@ -38,7 +38,8 @@ export class HybiCodec implements Codec, FrameSink {
   private fragments: Buffer[] = [];
   private fragmentBytes = 0;
   private messageOpcode = 0;
-  private readonly utf8 = new FragmentedText();
+  /** Made when a fragmented text message first needs it: most connections never do. */
+  private utf8: FragmentedText | undefined;
   private readonly rng: CodecOptions['rng'] | undefined;
 
   constructor(
@@ -184,7 +185,7 @@ export class HybiCodec implements Codec, FrameSink {
     if (text && !this.checkFragment(payload)) return false;
     if (!fin) return true;
     // RFC 6455 §8.1: the message must also end on a character boundary.
-    if (text && !this.utf8.finish()) return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
+    if (text && !this.utf8!.finish()) return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
     const data =
       this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments, this.fragmentBytes);
     this.release();
@@ -194,6 +195,7 @@ export class HybiCodec implements Codec, FrameSink {
 
   /** Fail fast on a fragment that makes the text invalid, before the message ends (Autobahn 6.4.x). */
   private checkFragment(payload: Buffer): boolean {
+    this.utf8 ??= new FragmentedText();
     return this.utf8.update(payload) || this.fail('INVALID_UTF8', 'text is not UTF-8');
   }
 
@@ -236,7 +238,7 @@ export class HybiCodec implements Codec, FrameSink {
     this.fragments = [];
     this.fragmentBytes = 0;
     this.messageOpcode = 0;
-    this.utf8.reset();
+    this.utf8?.reset();
   }
 
   private mask(): Uint8Array | undefined {
