@@ -49,11 +49,24 @@ export class Child {
   private exitError: Error | undefined;
   readonly exited: Promise<void>;
 
-  constructor(file: string, config: unknown, env: Record<string, string> = {}, nodeFlags: string[] = []) {
+  /** `wrapper`: a command the child's node runs under (e.g. valgrind and its options), node's path appended. */
+  constructor(
+    file: string,
+    config: unknown,
+    env: Record<string, string> = {},
+    nodeFlags: string[] = [],
+    wrapper: string[] = [],
+  ) {
     hookExit();
     this.proc = fork(new URL(file, import.meta.url).pathname, [JSON.stringify(config)], {
       // process.execArgv carries tsx's loader, so children run TypeScript too.
-      execArgv: [...process.execArgv, '--expose-gc', ...nodeFlags],
+      execArgv: [
+        ...(wrapper.length > 0 ? [...wrapper.slice(1), process.execPath] : []),
+        ...process.execArgv,
+        '--expose-gc',
+        ...nodeFlags,
+      ],
+      ...(wrapper.length > 0 ? { execPath: wrapper[0] } : {}),
       env: { ...process.env, ...(pinned ? PINNED_ALLOCATOR : {}), ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
