@@ -24,6 +24,8 @@ export interface EchoFigure {
   readonly p50us: number;
   readonly p99us: number;
   readonly messages: number;
+  /** Every message echoed, warm-up and the correctness check included (for the server's CPU per message). */
+  readonly echoedTotal: number;
 }
 
 const MAX_SAMPLES = 4_000_000;
@@ -75,6 +77,8 @@ childMain(async () => {
   let recording = false;
   let sending = true;
   let completed = 0;
+  // The correctness check echoed one message per connection.
+  let echoedTotal = sockets.length;
   let inFlight = 0;
   let failure: Error | undefined;
   for (const socket of sockets) {
@@ -105,6 +109,7 @@ childMain(async () => {
       count -= done;
       inFlight -= done;
       if (recording) completed += done;
+      echoedTotal += done;
       if (sending && done > 0) {
         for (let i = 0; i < done; i++) sent[(head + count + i) % cfg.window] = now;
         count += done;
@@ -143,6 +148,7 @@ childMain(async () => {
     p50us: percentile(sorted, 50) * 1000,
     p99us: percentile(sorted, 99) * 1000,
     messages: completed,
+    echoedTotal,
   };
   toParent({ type: 'figure', figure });
   setTimeout(() => process.exit(0), 50);

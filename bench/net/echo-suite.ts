@@ -7,6 +7,7 @@ import {
   message,
   type NetSuiteOptions,
   runClient,
+  serverCpu,
   type Values,
   withServers,
 } from './parent.js';
@@ -41,12 +42,13 @@ export async function echoSuite(results: Results, opts: NetSuiteOptions): Promis
   const warmupMs = opts.quick ? 200 : 1000;
   const measureMs = opts.quick ? 600 : 2500;
   const reps = opts.quick ? 1 : 2;
-  await withServers(IMPLS, async ({ ports, errors: startErrors }) => {
+  await withServers(IMPLS, async ({ ports, children, errors: startErrors }) => {
     for (const c of ECHO_CASES) {
       const name = echoCaseName(c);
       const rate: Values = {};
       const p50: Values = {};
       const p99: Values = {};
+      const cpu: Values = {};
       const errors: Errors = { ...startErrors };
       // Best of `reps`, interleaved: other load on the machine only ever makes a figure worse.
       for (let rep = 0; rep < reps; rep++) {
@@ -64,6 +66,8 @@ export async function echoSuite(results: Results, opts: NetSuiteOptions): Promis
             measureMs,
           };
           try {
+            const server = children.get(impl)!;
+            const before = await serverCpu(server);
             const fig = await runClient<EchoFigure>(
               '../net/echo-client.ts',
               config,
@@ -72,6 +76,9 @@ export async function echoSuite(results: Results, opts: NetSuiteOptions): Promis
             opts.log(
               `  echo ${impl.padEnd(11)} ${name.padEnd(34)} ${Math.round(fig.msgsPerSec)} msg/s p50 ${Math.round(fig.p50us)} us p99 ${Math.round(fig.p99us)} us`,
             );
+            // Server CPU per echoed message: far steadier than messages/s while other processes compete.
+            const us = ((await serverCpu(server)) - before) / fig.echoedTotal;
+            cpu[impl] = Math.min(cpu[impl] ?? Number.POSITIVE_INFINITY, us);
             if ((rate[impl] ?? 0) >= fig.msgsPerSec) continue;
             rate[impl] = fig.msgsPerSec;
             p50[impl] = fig.p50us;
@@ -84,6 +91,7 @@ export async function echoSuite(results: Results, opts: NetSuiteOptions): Promis
       results.add('echo (loopback)', name, 'messages/s', 'msg/s', 'higher', rate, errors);
       results.add('echo (loopback)', name, 'p50 latency', 'us', 'lower', p50);
       results.add('echo (loopback)', name, 'p99 latency', 'us', 'lower', p99);
+      results.add('echo (loopback)', name, 'server CPU / message', 'us', 'lower', cpu);
     }
   });
 }

@@ -14,9 +14,11 @@ export interface HandshakeConfig {
   readonly measureMs: number;
   /** Set: exactly this many handshakes, no warm-up, then the figure (for CPU time per handshake). */
   readonly count?: number;
+  readonly timeoutMs?: number;
 }
 
-const TIMEOUT = 10_000;
+/** Per handshake; `timeoutMs` in the config overrides it (a server under valgrind answers ~50x slower). */
+let TIMEOUT = 10_000;
 // RFC 6455 §5.5.1 close 1000, masked; hixie-76 §4.2 closing frame.
 const CLOSE: Record<HandshakeDraft, Buffer> = {
   rfc6455: wsFrame(0x8, Buffer.from([0x03, 0xe8]), Buffer.from([1, 2, 3, 4])),
@@ -127,6 +129,7 @@ async function forDuration(cfg: HandshakeConfig): Promise<{ perSec: number; comp
 
 childMain(async () => {
   const cfg = childConfig<HandshakeConfig>();
+  TIMEOUT = cfg.timeoutMs ?? TIMEOUT;
   const figure = cfg.count === undefined ? await forDuration(cfg) : await fixedCount(cfg, cfg.count);
   toParent({ type: 'figure', figure });
   setTimeout(() => process.exit(0), 50);

@@ -1,6 +1,5 @@
 // Server CPU per opening handshake: process CPU time of the server over a fixed number of upgrades.
 // Handshakes per second are not the measure: on 2 cores the load client saturates before any server does.
-import type { Child } from '../lib/child.js';
 import type { Impl, Results } from '../lib/report.js';
 import type { HandshakeConfig } from './handshake-client.js';
 import {
@@ -9,6 +8,7 @@ import {
   message,
   type NetSuiteOptions,
   runClient,
+  serverCpu,
   type Values,
   withServers,
 } from './parent.js';
@@ -16,11 +16,6 @@ import {
 const IMPLS: readonly Impl[] = ['wscompat', 'wscompat-js', 'ws', 'driver', 'net'];
 const DRAFTS = ['rfc6455', 'hixie-76'] as const;
 type Draft = (typeof DRAFTS)[number];
-
-async function serverCpu(server: Child): Promise<number> {
-  server.send({ type: 'cpu' });
-  return (await server.expect('cpu', 30_000)).us as number;
-}
 
 export async function handshakeSuite(results: Results, opts: NetSuiteOptions): Promise<void> {
   const count = opts.quick ? 300 : 4000;

@@ -63,6 +63,12 @@ export async function runClient<T>(file: string, config: unknown, timeoutMs: num
   }
 }
 
+/** The server child's process CPU time so far (user + system), in microseconds. */
+export async function serverCpu(server: Child): Promise<number> {
+  server.send({ type: 'cpu' });
+  return (await server.expect('cpu', 30_000)).us as number;
+}
+
 /** Alternating order per repetition, so drift in the machine's load spreads evenly over the implementations. */
 export function interleaved<T>(items: readonly T[], rep: number): readonly T[] {
   return rep % 2 === 0 ? items : [...items].reverse();
