@@ -36,8 +36,11 @@ export type CodecEvent =
   | { readonly type: 'pong'; readonly data: Buffer }
   /** The peer's close frame (hixie-76: `FF 00`, reported as 1005). */
   | { readonly type: 'close'; readonly code: number; readonly reason: string }
-  /** Bytes the codec wants written on its own: an automatic pong or the close echo. */
-  | { readonly type: 'send'; readonly bytes: Buffer }
+  /**
+   * Bytes the codec wants written on its own: an automatic pong, or (`closes: true`) our close frame, the
+   * echo of the peer's close or the close of a fault. After a `closes` send no data frame may follow.
+   */
+  | { readonly type: 'send'; readonly bytes: Buffer; readonly closes?: true }
   /** The peer broke the protocol; the codec has already queued its close frame as a `send` event if the draft has one. */
   | {
       readonly type: 'fail';
@@ -45,6 +48,10 @@ export type CodecEvent =
       readonly closeCode: number;
       readonly message: string;
     };
+
+export interface EncodeOptions {
+  readonly pastClose?: boolean;
+}
 
 /** What a user asks a codec to encode. */
 export type OutboundMessage =
@@ -69,8 +76,13 @@ export interface Codec {
   push(bytes: Uint8Array): CodecEvent[];
   /** The transport ended: reports a truncated frame, if any. */
   end(): CodecEvent[];
-  /** Encode one message. Throws UsageError on misuse (binary on hixie, data after close, bad code). */
-  encode(message: OutboundMessage): Buffer;
+  /**
+   * Encode one message. Throws UsageError on misuse (binary on hixie, data after close, bad code).
+   * `pastClose`: encode even though this codec already produced its close frame in the batch being
+   * dispatched. Only the caller knows whether that frame was written yet; until it is, RFC 6455 §5.5.1
+   * lets the application still answer the messages decoded before the peer's close.
+   */
+  encode(message: OutboundMessage, options?: EncodeOptions): Buffer;
   /**
    * Optional: a data message as buffers to write back to back (one writev), the payload not copied; undefined
    * when the codec prefers one buffer (small or masked frames) or cannot send now (encode() then says why).
