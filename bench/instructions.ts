@@ -26,10 +26,11 @@ async function instructions(c: Case, count: number): Promise<number> {
     const config: HandshakeConfig = {
       port,
       draft: c.draft,
-      concurrency: 8,
+      concurrency: 4,
       warmupMs: 0,
       measureMs: 0,
       count,
+      timeoutMs: 900_000,
     };
     await runClient('../net/handshake-client.ts', config, 1_800_000);
     server.send({ type: 'exit' });
