@@ -1,6 +1,7 @@
 // Pins the public surface: adding or removing an export must be a deliberate change to this list.
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
+import * as testing from '../src/testing/index.js';
 import * as wsApi from '../src/ws/index.js';
 
 describe('public exports', () => {
@@ -38,6 +39,20 @@ describe('public exports', () => {
     expect(wsApi.default).toBe(wsApi.WebSocket);
     expect(wsApi.WebSocket.Server).toBe(wsApi.WebSocketServer);
     expect(wsApi.WebSocket.OPEN).toBe(1);
+  });
+
+  it('wscompat/testing exports exactly the replay helpers', () => {
+    expect(Object.keys(testing).sort()).toEqual(
+      [
+        'TraceMismatch',
+        'assertTracePassed',
+        'jestReplay',
+        'nodeTestReplay',
+        'replayFixtures',
+        'traceFiles',
+        'vitestReplay',
+      ].sort(),
+    );
   });
 
   it('registers all five drafts under their ids, newest first', () => {

@@ -94,12 +94,17 @@ export class Connection extends ConnectionCore {
   }
 
   /**
-   * Send a message: strings as text, bytes as binary unless `{ binary: false }`. False when congested, or
-   * when nothing was written: past OPEN (as ws 8, `cb` gets a NOT_OPEN error) or binary the draft cannot
-   * carry (`binaryToLegacy`). Messages decoded before the peer's close may still be answered until our
-   * close frame is written (RFC 6455 §5.5.1).
+   * Send a message: strings as text, bytes as binary unless `{ binary: false }`; with compression
+   * negotiated, messages from the threshold up are compressed unless `{ compress: false }`. False when
+   * congested, or when nothing was written: past OPEN (as ws 8, `cb` gets a NOT_OPEN error) or binary the
+   * draft cannot carry (`binaryToLegacy`). Messages decoded before the peer's close may still be answered
+   * until our close frame is written (RFC 6455 §5.5.1).
    */
-  send(data: SendData, options?: { binary?: boolean } | SendCallback, cb?: SendCallback): boolean {
+  send(
+    data: SendData,
+    options?: { binary?: boolean; compress?: boolean } | SendCallback,
+    cb?: SendCallback,
+  ): boolean {
     if (typeof options === 'function') {
       cb = options;
       options = undefined;
@@ -110,8 +115,10 @@ export class Connection extends ConnectionCore {
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
     if (binary && !this.caps.binary) return this.sendLegacyBinary(payload, transport, codec, cb);
+    // `compress: false` opts one message out of a negotiated compression extension (ws 8).
+    const compress = options?.compress;
     const frame = codec.encode(
-      binary ? { type: 'binary', data: payload } : { type: 'text', data: payload },
+      binary ? { type: 'binary', data: payload, compress } : { type: 'text', data: payload, compress },
       PAST,
     );
     return transport.write(frame, cb);

@@ -9,7 +9,8 @@ import { cryptoRng } from '../core/rng.js';
 import type { ClientRequest, CodecOptions, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
-import { ignoreSocketError, SocketTransport } from './socket-transport.js';
+import { createCompression } from './compression-options.js';
+import { DEFAULT_WRITE_HIGH_WATER_MARK, ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
 export class HandshakeError extends Error {
@@ -58,6 +59,7 @@ export function connect(url: string | URL, options?: ClientOptions): Connection 
     headers: o.headers,
     rng,
     ...(o.origin === undefined ? {} : { origin: o.origin }),
+    ...(o.perMessageDeflate && draft.caps.compression ? { compression: o.perMessageDeflate.policy } : {}),
   });
   const conn = new Connection({
     draft: draft.id,
@@ -108,10 +110,20 @@ function runHandshake(
       return;
     }
     cleanup();
-    openClientOver(conn, draft, socket, outcome, received.subarray(outcome.bodyEnd), {
-      maxPayload: o.maxPayload,
-      rng,
-    });
+    openClientOver(
+      conn,
+      draft,
+      socket,
+      outcome,
+      received.subarray(outcome.bodyEnd),
+      {
+        maxPayload: o.maxPayload,
+        rng,
+        ...(o.maxFragments === undefined ? {} : { maxFragments: o.maxFragments }),
+        ...createCompression(outcome.compression, o.perMessageDeflate),
+      },
+      o.writeHighWaterMark,
+    );
   };
   conn[SET_ABORT](() => fail(new HandshakeError('aborted')));
   socket.on('error', fail);
@@ -132,8 +144,9 @@ export function openClientOver(
   negotiated: { readonly protocol: string; readonly extensions: string },
   leftover: Buffer,
   codecOptions: CodecOptions,
+  writeHighWaterMark = DEFAULT_WRITE_HIGH_WATER_MARK,
 ): void {
-  const transport = new SocketTransport(socket);
+  const transport = new SocketTransport(socket, { writeHighWaterMark });
   conn[OPEN]({
     transport,
     codec: draft.createCodec('client', codecOptions),
