@@ -196,4 +196,15 @@ describe('WebSocketServer options', () => {
     expect(compressionOption(true)).toEqual({ perMessageDeflate: {} });
     expect(compressionOption({ threshold: 10 })).toEqual({ perMessageDeflate: { threshold: 10 } });
   });
+
+  it('accepts permessage-deflate from a ws client when perMessageDeflate is on', async () => {
+    const { wss, url } = await start({ perMessageDeflate: true });
+    const ws = client(url);
+    const [[server]] = await Promise.all([once<[WebSocket]>(wss, 'connection'), once(ws, 'open')]);
+    expect([server.extensions, ws.extensions]).toEqual(['permessage-deflate', 'permessage-deflate']);
+    const text = 'squeeze me '.repeat(500);
+    server.send(text);
+    const [data] = await once<[Buffer]>(ws, 'message');
+    expect(String(data)).toBe(text);
+  });
 });
