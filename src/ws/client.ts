@@ -20,6 +20,12 @@ import { cryptoRng } from '../core/rng.js';
 import type { Draft, ClientRequest as DraftRequest, HeaderLine, ResponseHead } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { openClientOver } from '../node/client.js';
+import {
+  createCompression,
+  type PerMessageDeflateOptions as NativeDeflateOptions,
+  type ResolvedCompression,
+  resolveCompression,
+} from '../node/compression-options.js';
 import type { ClientOptions } from './types.js';
 
 /** The WebSocket the handshake reports to ('upgrade', 'redirect', 'unexpected-response'). */
@@ -55,6 +61,8 @@ interface Attempt {
   readonly draft: Draft;
   readonly protocols: string[];
   readonly options: ClientOptions;
+  /** ws's client offers permessage-deflate unless `perMessageDeflate: false`. */
+  readonly compression: ResolvedCompression | undefined;
   redirects: number;
   req: ClientRequest | undefined;
   /** The first URL's host and scheme: credentials are dropped on a redirect elsewhere (as ws, curl). */
@@ -104,6 +112,10 @@ export function openClient(
     draft,
     protocols,
     options,
+    compression: resolveCompression(
+      'WebSocket',
+      (options.perMessageDeflate ?? true) as boolean | NativeDeflateOptions,
+    ),
     redirects: 0,
     req: undefined,
     origin: { host: url.host, secure: url.protocol === 'wss:' },
@@ -124,6 +136,7 @@ function handshakeHeaders(attempt: Attempt, url: URL): { built: DraftRequest; li
       protocols,
       rng: cryptoRng,
       ...(options.origin ? { origin: options.origin } : {}),
+      ...(attempt.compression ? { compression: attempt.compression.policy } : {}),
     });
   } catch {
     throw new SyntaxError('An invalid or duplicated subprotocol was specified');
@@ -284,5 +297,9 @@ function onUpgrade(
     return;
   }
   const maxPayload = attempt.options.maxPayload ?? 100 * 1024 * 1024;
-  openClientOver(attempt.conn, attempt.draft, socket, verdict, head, { maxPayload, rng: cryptoRng });
+  openClientOver(attempt.conn, attempt.draft, socket, verdict, head, {
+    maxPayload,
+    rng: cryptoRng,
+    ...createCompression(verdict.compression, attempt.compression),
+  });
 }

@@ -66,6 +66,7 @@ export function nativeServerOptions(options: ServerOptions): NativeServerOptions
   };
   if (options.verifyClient) native.verifyClient = adaptVerifyClient(options.verifyClient);
   if (options.maxPayload !== undefined) native.maxPayload = options.maxPayload;
+  if (options.binaryToLegacy !== undefined) native.binaryToLegacy = options.binaryToLegacy;
   Object.assign(native, compressionOption(options.perMessageDeflate));
   return native;
 }

@@ -10,6 +10,7 @@ import type {
 import type { Server as HttpsServer } from 'node:https';
 import type { createConnection } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
+import type { BinaryToLegacy } from '../connection/legacy-binary.js';
 
 /** What 'message' listeners receive, by binaryType: Buffer, ArrayBuffer or Buffer[] ('fragments'). */
 export type RawData = Buffer | ArrayBuffer | Buffer[];
@@ -71,6 +72,8 @@ export interface ServerOptions {
   skipUTF8Validation?: boolean | undefined;
   autoPong?: boolean | undefined;
   closeTimeout?: number | undefined;
+  /** wscompat only: what send(binary) does toward a hixie client (native createServer's option, docs/api.md). */
+  binaryToLegacy?: BinaryToLegacy | undefined;
   /** Accepted for compatibility; see docs/migrating-from-ws.md. */
   allowSynchronousEvents?: boolean | undefined;
   maxBufferedChunks?: number | undefined;

@@ -37,10 +37,10 @@ function convert(data: Buffer, binaryType: BinaryType): RawData {
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only narrows EventEmitter methods.
 export class WebSocket extends WsEventTarget {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
+  static readonly CONNECTING = 0 as const;
+  static readonly OPEN = 1 as const;
+  static readonly CLOSING = 2 as const;
+  static readonly CLOSED = 3 as const;
   // Set by ./index.ts, as ws's CommonJS export carries them (`require('ws').Server`).
   declare static readonly WebSocket: typeof WebSocket;
   declare static readonly WebSocketServer: typeof import('./server.js').WebSocketServer;

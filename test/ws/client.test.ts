@@ -177,4 +177,24 @@ describe('wscompat/ws client', () => {
     expect(WebSocket.WebSocketServer).toBeTypeOf('function');
     expect(WebSocket.Server).toBe(WebSocket.WebSocketServer);
   });
+
+  it('offers permessage-deflate by default, as ws, and compresses when the server accepts', async () => {
+    const deflating = new WsServer({ port: 0, host: '127.0.0.1', perMessageDeflate: { threshold: 0 } });
+    cleanups.push(() => new Promise((r) => deflating.close(r)));
+    deflating.on('connection', (ws) =>
+      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })),
+    );
+    await once(deflating, 'listening');
+    const url = `ws://127.0.0.1:${(deflating.address() as AddressInfo).port}/`;
+    const ws = open(url);
+    await once(ws, 'open');
+    expect(ws.extensions).toBe('permessage-deflate');
+    const text = 'compressible '.repeat(1000);
+    ws.send(text);
+    const [data] = await once<[Buffer]>(ws, 'message');
+    expect(String(data)).toBe(text);
+    const plain = open(url, { perMessageDeflate: false });
+    await once(plain, 'open');
+    expect(plain.extensions).toBe('');
+  });
 });

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WsClient from 'ws';
 import { type ServerOptions, WebSocket, WebSocketServer } from 'wscompat/ws';
+import { connect } from '../../src/node/client.js';
+import { compressionOption } from '../../src/ws/server-options.js';
 import { once } from '../node/helpers.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -174,5 +176,35 @@ describe('WebSocketServer options', () => {
     ws.close();
     await once(wss, 'close');
     expect(closed).toBe(true);
+  });
+
+  it('serves a hixie-76 client: draft and caps tell it, binary follows binaryToLegacy, ping sends nothing', async () => {
+    const { wss, url } = await start({ binaryToLegacy: 'base64' });
+    const conn = connect(`${url}/`, { draft: 'hixie-76' });
+    cleanups.push(() => conn.terminate());
+    const [[server]] = await Promise.all([once<[WebSocket]>(wss, 'connection'), once(conn, 'open')]);
+    expect([server.draft, server.caps?.binary, server.caps?.ping]).toEqual(['hixie-76', false, false]);
+    server.ping();
+    server.send(Buffer.from([0xff, 0x00, 0x41]));
+    const [data, isBinary] = await once<[Buffer, boolean]>(conn, 'message');
+    expect([String(data), isBinary]).toEqual([Buffer.from([0xff, 0x00, 0x41]).toString('base64'), false]);
+  });
+
+  it('forwards perMessageDeflate to the native option of that name, only when on (ws server default: off)', () => {
+    expect(compressionOption(undefined)).toEqual({});
+    expect(compressionOption(false)).toEqual({});
+    expect(compressionOption(true)).toEqual({ perMessageDeflate: {} });
+    expect(compressionOption({ threshold: 10 })).toEqual({ perMessageDeflate: { threshold: 10 } });
+  });
+
+  it('accepts permessage-deflate from a ws client when perMessageDeflate is on', async () => {
+    const { wss, url } = await start({ perMessageDeflate: true });
+    const ws = client(url);
+    const [[server]] = await Promise.all([once<[WebSocket]>(wss, 'connection'), once(ws, 'open')]);
+    expect([server.extensions, ws.extensions]).toEqual(['permessage-deflate', 'permessage-deflate']);
+    const text = 'squeeze me '.repeat(500);
+    server.send(text);
+    const [data] = await once<[Buffer]>(ws, 'message');
+    expect(String(data)).toBe(text);
   });
 });
