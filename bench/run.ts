@@ -7,6 +7,7 @@ import { findRegressions, formatRegressions, loadBaseline } from './lib/baseline
 import { pinAllocator } from './lib/child.js';
 import { formatTables, machine, Results } from './lib/report.js';
 import { maskSuite } from './mask/suite.js';
+import { compressionSuite } from './net/compression-suite.js';
 import { echoSuite } from './net/echo-suite.js';
 import { handshakeSuite } from './net/handshake-suite.js';
 import { memorySuite } from './net/memory-suite.js';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   if (args.suites.includes('echo')) await echoSuite(results, opts);
   if (args.suites.includes('handshake')) await handshakeSuite(results, opts);
   if (args.suites.includes('memory')) await memorySuite(results, opts);
+  if (args.suites.includes('compression')) await compressionSuite(results, opts);
   const seconds = (Date.now() - started) / 1000;
   log(formatTables(results));
   log(`environment: ${environment}`);

@@ -30,16 +30,17 @@ export interface Servers {
   readonly errors: Errors;
 }
 
-/** Starts one server per implementation, runs `body`, kills them all. */
+/** Starts one server per implementation, runs `body`, kills them all. `compress`: permessage-deflate on. */
 export async function withServers(
   impls: readonly Impl[],
   body: (servers: Servers) => Promise<void>,
+  compress = false,
 ): Promise<void> {
   const servers: Servers = { ports: {}, children: new Map(), errors: {} };
   try {
     for (const impl of impls) {
       const spec = serverSpec(impl);
-      const child = new Child('../net/server-main.ts', { impl: spec.impl }, spec.env);
+      const child = new Child('../net/server-main.ts', { impl: spec.impl, compress }, spec.env);
       servers.children.set(impl, child);
       try {
         servers.ports[impl] = (await child.expect('ready', READY_TIMEOUT)).port as number;

@@ -7,8 +7,8 @@ function settle(): Promise<void> {
 }
 
 childMain(async () => {
-  const { impl } = childConfig<{ impl: ServerImpl }>();
-  const server = await startServer(impl);
+  const { impl, compress } = childConfig<{ impl: ServerImpl; compress?: boolean }>();
+  const server = await startServer(impl, compress ?? false);
   process.on('message', async (msg: { type: string }) => {
     // `exit` ends the process cleanly, so `--cpu-prof` gets to write its profile.
     if (msg.type === 'exit') process.exit(0);

@@ -2,8 +2,9 @@
 
 import { EMPTY } from '../../core/bytes.js';
 import { acceptValue, isLegacyClientKey, isValidClientKey } from '../../core/crypto.js';
-import { hasToken, headerList, headerValue, singleHeader } from '../../core/headers.js';
+import { hasToken, headerList, headerValue, headerValues, singleHeader } from '../../core/headers.js';
 import type { AcceptResult, Rejection, RequestHead, ServerHandshakeOptions } from '../../core/types.js';
+import { acceptExtensionOffers } from '../../extensions/negotiate.js';
 import { switchingProtocols } from './accept-response.js';
 import { HYBI_VERSIONS, type HybiProfile } from './profile.js';
 
@@ -68,12 +69,16 @@ export function acceptHybiRequest(
   const offered = headerList(head.headers, 'Sec-WebSocket-Protocol');
   const chosen = offered.length > 0 ? options.selectProtocol?.(offered) : undefined;
   const protocol = chosen !== undefined && offered.includes(chosen) ? chosen : '';
-  // No extension is implemented: offers such as permessage-deflate are declined by omission (§9.1).
+  // Offers we do not accept are declined by omission (§9.1); without a policy every offer is.
+  const offers = headerValues(head.headers, 'Sec-WebSocket-Extensions');
+  const accepted =
+    options.compression && offers.length > 0 ? acceptExtensionOffers(offers, options.compression) : undefined;
   return {
     ok: true,
-    response: switchingProtocols(acceptValue(key), protocol),
+    response: switchingProtocols(acceptValue(key), protocol, accepted?.header ?? ''),
     protocol,
-    extensions: '',
+    extensions: accepted?.header ?? '',
+    ...(accepted ? { compression: accepted.negotiated } : {}),
     bodyLength: 0,
     answerBody: () => EMPTY,
   };
