@@ -12,6 +12,7 @@ import { echoSuite } from './net/echo-suite.js';
 import { handshakeSuite } from './net/handshake-suite.js';
 import { memorySuite } from './net/memory-suite.js';
 import { parserSuite } from './parser/suite.js';
+import { scaleSuite } from './scale/suite.js';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   if (args.suites.includes('handshake')) await handshakeSuite(results, opts);
   if (args.suites.includes('memory')) await memorySuite(results, opts);
   if (args.suites.includes('compression')) await compressionSuite(results, opts);
+  if (args.suites.includes('scale')) await scaleSuite(results, opts);
   const seconds = (Date.now() - started) / 1000;
   log(formatTables(results));
   log(`environment: ${environment}`);

@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`.
 
-export const SUITES = ['parser', 'mask', 'echo', 'handshake', 'memory', 'compression'] as const;
+export const SUITES = ['parser', 'mask', 'echo', 'handshake', 'memory', 'compression', 'scale'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export const DEFAULT_BASELINE = 'bench/baseline.json';
@@ -20,7 +20,7 @@ export interface BenchArgs {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--quick] [--json FILE] [--only parser,mask,echo,handshake,memory,compression] ' +
+  'usage: npm run bench -- [--quick] [--json FILE] [--only parser,mask,echo,handshake,memory,compression,scale] ' +
   '[--pin-malloc] [--baseline FILE]';
 
 export function parseArgs(argv: readonly string[]): BenchArgs {

@@ -1,6 +1,9 @@
-// Compressed echo (RFC 7692) against ws with perMessageDeflate, and memory per idle compressed connection.
+// Compressed echo (RFC 7692, each library's `perMessageDeflate: true`): 1 KiB and 64 KiB JSON-like text over
+// 16 connections, messages/s and the server's CPU time per message; then memory per idle compressed connection.
+
 import { Child } from '../lib/child.js';
-import { type Impl, type Results, sizeLabel } from '../lib/report.js';
+import type { Impl, Results } from '../lib/report.js';
+import { sizeLabel } from '../lib/report.js';
 import type { CompressedEchoConfig, CompressedEchoFigure } from './compressed-echo-client.js';
 import { memorySuite } from './memory-suite.js';
 import {
@@ -13,13 +16,10 @@ import {
   withServers,
 } from './parent.js';
 
-/**
- * Compressed echo (RFC 7692, each library's `perMessageDeflate: true`): 1 KiB and 64 KiB JSON-like text over
- * 16 connections, messages/s and the server's CPU time per message; then memory per idle compressed connection.
- */
+const SUITE = 'compression (permessage-deflate, defaults)';
+
 export async function compressionSuite(results: Results, opts: NetSuiteOptions): Promise<void> {
   const impls: Impl[] = ['wscompat', 'ws'];
-  const suite = 'compression (permessage-deflate, defaults)';
   const warmupMs = opts.quick ? 200 : 1000;
   const measureMs = opts.quick ? 600 : 2500;
   const reps = opts.quick ? 1 : 2;
@@ -64,8 +64,8 @@ export async function compressionSuite(results: Results, opts: NetSuiteOptions):
             }
           }
         }
-        results.add(suite, name, 'messages/s', 'msg/s', 'higher', rate, errors);
-        results.add(suite, name, 'server CPU / message', 'us', 'lower', cpu);
+        results.add(SUITE, name, 'messages/s', 'msg/s', 'higher', rate, errors);
+        results.add(SUITE, name, 'server CPU / message', 'us', 'lower', cpu);
       }
     },
     true,

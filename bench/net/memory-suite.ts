@@ -3,7 +3,14 @@ import { execSync } from 'node:child_process';
 import { Child } from '../lib/child.js';
 import type { Impl, Results } from '../lib/report.js';
 import type { IdleConfig } from './idle-client.js';
-import { type Errors, message, type NetSuiteOptions, type Values, withServers } from './parent.js';
+import {
+  type Errors,
+  message,
+  type NetSuiteOptions,
+  type Servers,
+  type Values,
+  withServers,
+} from './parent.js';
 
 /** Connections the fd limit allows: the server and the client each hold one fd per connection. */
 function idleCount(wanted: number, log: (line: string) => void): number {
@@ -18,7 +25,7 @@ function idleCount(wanted: number, log: (line: string) => void): number {
   return count;
 }
 
-/** `compressed`: permessage-deflate negotiated and one compressed message exchanged on each connection first. */
+/** `compressed`: wscompat and ws only, each connection after one compressed message (pmd contexts alive). */
 export async function memorySuite(
   results: Results,
   opts: NetSuiteOptions,
@@ -33,36 +40,33 @@ export async function memorySuite(
   const errors: Errors = {};
   // One server at a time, so no other process competes for memory while it is measured.
   for (const impl of impls) {
-    await withServers(
-      [impl],
-      async ({ ports, children, errors: startErrors }) => {
-        Object.assign(errors, startErrors);
-        const port = ports[impl];
-        const server = children.get(impl);
-        if (port === undefined || !server) return;
-        const config: IdleConfig = { port, draft: impl === 'net' ? 'none' : 'rfc6455', count, compressed };
-        const client = new Child('../net/idle-client.ts', config);
-        try {
-          server.send({ type: 'mem' });
-          const before = await server.expect('mem', 30_000);
-          await client.expect('opened', 120_000);
-          await new Promise((r) => setTimeout(r, 500));
-          server.send({ type: 'mem' });
-          const after = await server.expect('mem', 30_000);
-          client.send({ type: 'release' });
-          const released = await client.expect('released', 30_000);
-          if ((released.lost as number) > 0) throw new Error(`${released.lost} idle connections were closed`);
-          values[impl] = ((after.rss as number) - (before.rss as number)) / count / 1024;
-          heap[impl] = ((after.heapUsed as number) - (before.heapUsed as number)) / count / 1024;
-          opts.log(`  ${suite} ${impl.padEnd(8)} ${(values[impl] ?? 0).toFixed(2)} KiB per idle connection`);
-        } catch (err) {
-          errors[impl] = message(err);
-        } finally {
-          await client.stop();
-        }
-      },
-      compressed,
-    );
+    const measure = async ({ ports, children, errors: startErrors }: Servers): Promise<void> => {
+      Object.assign(errors, startErrors);
+      const port = ports[impl];
+      const server = children.get(impl);
+      if (port === undefined || !server) return;
+      const config: IdleConfig = { port, draft: impl === 'net' ? 'none' : 'rfc6455', count, compressed };
+      const client = new Child('../net/idle-client.ts', config);
+      try {
+        server.send({ type: 'mem' });
+        const before = await server.expect('mem', 30_000);
+        await client.expect('opened', 120_000);
+        await new Promise((r) => setTimeout(r, 500));
+        server.send({ type: 'mem' });
+        const after = await server.expect('mem', 30_000);
+        client.send({ type: 'release' });
+        const released = await client.expect('released', 30_000);
+        if ((released.lost as number) > 0) throw new Error(`${released.lost} idle connections were closed`);
+        values[impl] = ((after.rss as number) - (before.rss as number)) / count / 1024;
+        heap[impl] = ((after.heapUsed as number) - (before.heapUsed as number)) / count / 1024;
+        opts.log(`  ${suite} ${impl.padEnd(8)} ${(values[impl] ?? 0).toFixed(2)} KiB per idle connection`);
+      } catch (err) {
+        errors[impl] = message(err);
+      } finally {
+        await client.stop();
+      }
+    };
+    await withServers([impl], measure, compressed);
   }
   results.add(suite, label, 'server RSS / conn', 'KiB', 'lower', values, errors);
   results.add(suite, label, 'JS heap / conn', 'KiB', 'lower', heap);

@@ -30,7 +30,7 @@ export interface Servers {
   readonly errors: Errors;
 }
 
-/** Starts one server per implementation, runs `body`, kills them all. `compress`: permessage-deflate on. */
+/** Starts one server per implementation (`compress`: permessage-deflate on), runs `body`, kills them all. */
 export async function withServers(
   impls: readonly Impl[],
   body: (servers: Servers) => Promise<void>,

@@ -132,20 +132,6 @@ export class HybiCodec implements Codec, FrameSink {
     }
   }
 
-  /**
-   * Codec.encodeParts: a large server data message as [header, payload], the payload not copied. Undefined
-   * for clients (they mask, so they copy anyway), small payloads, strings, messages to be compressed, and
-   * when not open (encode() then reports why).
-   */
-  encodeParts(message: DataMessage): readonly Buffer[] | undefined {
-    const data = message.data;
-    if (this.rng !== undefined || this.state !== 'open' || typeof data === 'string') return undefined;
-    if (data.length < PARTS_THRESHOLD || this.compresses(message.compress, data.length)) return undefined;
-    if (message.type === 'binary') return encodeFrameParts(OP_BINARY, asBuffer(data));
-    if (!isValidUtf8(data)) throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
-    return encodeFrameParts(OP_TEXT, asBuffer(data));
-  }
-
   /** Compress when an extension was negotiated, the sender did not opt out and the message is long enough. */
   private compresses(asked: boolean | undefined, length: number): boolean {
     const c = this.compression;
@@ -155,6 +141,21 @@ export class HybiCodec implements Codec, FrameSink {
   /** One frame with RSV1 set: RFC 7692 §7.2.1 (a whole message) or the per-frame draft (one frame). */
   private encodeCompressed(opcode: number, data: Uint8Array): Buffer {
     return encodeFrame(opcode | RSV1, this.compression!.deflate(data), this.mask());
+  }
+
+  /**
+   * Codec.encodeParts: a large server data message as [header, payload], the payload not copied. Undefined
+   * for clients (they mask, so they copy anyway), small payloads and strings, and when not open (encode()
+   * then reports why).
+   */
+  encodeParts(message: DataMessage): readonly Buffer[] | undefined {
+    const data = message.data;
+    if (this.rng !== undefined || this.state !== 'open' || typeof data === 'string') return undefined;
+    // A compressed message is written from zlib's output, never from the caller's bytes.
+    if (data.length < PARTS_THRESHOLD || this.compresses(message.compress, data.length)) return undefined;
+    if (message.type === 'binary') return encodeFrameParts(OP_BINARY, asBuffer(data));
+    if (!isValidUtf8(data)) throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
+    return encodeFrameParts(OP_TEXT, asBuffer(data));
   }
 
   private encodeClose(code: number | undefined, reason: string): Buffer {
