@@ -5,7 +5,11 @@ import { Results } from '../../bench/lib/report.js';
 
 function run(rate: number, latency: number, js: number) {
   const r = new Results();
-  r.add('echo', '1 KiB x 16', 'messages/s', 'msg/s', 'higher', { wscompat: rate, 'wscompat-js': js, ws: 100 });
+  r.add('echo', '1 KiB x 16', 'messages/s', 'msg/s', 'higher', {
+    wscompat: rate,
+    'wscompat-js': js,
+    ws: 100,
+  });
   r.add('echo', '1 KiB x 16', 'p99 latency', 'us', 'lower', { wscompat: latency, ws: 100 });
   return r.figures;
 }
