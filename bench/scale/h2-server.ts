@@ -18,7 +18,7 @@ childMain(async () => {
       conn.on('error', () => {});
     },
   );
-  await new Promise((r) => server.once('listening', r));
+  await new Promise<void>((r) => server.once('listening', () => r()));
   toParent({ type: 'ready', port: (server.address() as AddressInfo).port });
   process.on('message', (msg: { type: string }) => {
     if (msg.type !== 'mem') return;

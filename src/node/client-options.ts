@@ -7,6 +7,12 @@ import {
 } from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
+  isPerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type ResolvedCompression,
+  resolveCompression,
+} from './compression-options.js';
+import {
   checkOptions,
   isBoolean,
   isBytesLike,
@@ -27,6 +33,8 @@ export interface ClientOptions {
   /** Extra request headers: an object or a list of [name, value] pairs. */
   readonly headers?: Readonly<Record<string, string>> | readonly HeaderLine[];
   readonly maxPayload?: number;
+  readonly maxFragments?: number;
+  readonly writeHighWaterMark?: number;
   readonly handshakeTimeout?: number;
   readonly closeTimeout?: number;
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
@@ -39,6 +47,8 @@ export interface ClientOptions {
   readonly http2?: boolean | ClientHttp2Session;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
+  /** Offer permessage-deflate (RFC 7692; hybi drafts only); off by default. */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /** What send(binary) does toward a hixie server (docs/api.md "What every draft guarantees"). */
   readonly binaryToLegacy?: BinaryToLegacy;
 }
@@ -49,6 +59,8 @@ export interface ResolvedClientOptions {
   readonly origin: string | undefined;
   readonly headers: readonly HeaderLine[];
   readonly maxPayload: number;
+  readonly maxFragments: number | undefined;
+  readonly writeHighWaterMark: number | undefined;
   readonly handshakeTimeout: number;
   readonly closeTimeout: number;
   readonly ca: string | Buffer | readonly (string | Buffer)[] | undefined;
@@ -56,6 +68,7 @@ export interface ResolvedClientOptions {
   readonly servername: string | undefined;
   readonly http2: boolean | ClientHttp2Session;
   readonly rng: Rng | undefined;
+  readonly perMessageDeflate: ResolvedCompression | undefined;
   readonly binaryToLegacy: BinaryToLegacy;
 }
 
@@ -75,6 +88,8 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   origin: isString,
   headers: isHeaders,
   maxPayload: isPositiveNumber,
+  maxFragments: (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer'),
+  writeHighWaterMark: isPositiveNumber,
   handshakeTimeout: isPositiveNumber,
   closeTimeout: isNonNegativeNumber,
   ca: isBytesLike,
@@ -86,6 +101,7 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
       ? undefined
       : 'a boolean or an http2 client session',
   rng: isFunction,
+  perMessageDeflate: isPerMessageDeflate,
   binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
@@ -102,6 +118,8 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     origin: o.origin,
     headers,
     maxPayload: o.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    maxFragments: o.maxFragments,
+    writeHighWaterMark: o.writeHighWaterMark,
     handshakeTimeout: o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     closeTimeout: o.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
     ca: o.ca,
@@ -109,6 +127,7 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     servername: o.servername,
     http2: o.http2 ?? false,
     rng: o.rng,
+    perMessageDeflate: resolveCompression('connect', o.perMessageDeflate),
     binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }
