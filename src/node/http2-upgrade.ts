@@ -4,11 +4,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
-import { Connection } from '../connection/connection.js';
-import { OPEN, SET_LISTENER_ERRORS } from '../connection/internal.js';
-import { cryptoRng } from '../core/rng.js';
+import type { Connection } from '../connection/connection.js';
+import { EMPTY } from '../core/bytes.js';
 import { getDraft } from '../drafts.js';
-import { SocketTransport } from './socket-transport.js';
+import { openServerConnection } from './open-server.js';
 import type { UpgradeHost } from './upgrade.js';
 import { chooseProtocol, HandshakeAttempt, verify } from './upgrade-hooks.js';
 
@@ -123,34 +122,8 @@ function accept(
   const stream: ServerHttp2Stream = req.stream;
   if (stream.destroyed) return undefined;
   stream.respond({ ':status': 200, ...(protocol ? { 'sec-websocket-protocol': protocol } : {}) });
-  // Not reading until the transport starts, as over TCP.
-  stream.pause();
-  const draft = getDraft('rfc6455');
-  const conn = new Connection({
-    draft: 'rfc6455',
-    caps: draft.caps,
-    role: 'server',
-    url: header(req, ':path') ?? '/',
-    closeTimeout: host.options.closeTimeout,
-    binaryToLegacy: host.options.binaryToLegacy,
-  });
-  conn[SET_LISTENER_ERRORS](host.listenerError);
-  const transport = new SocketTransport(stream);
-  conn[OPEN]({
-    transport,
-    codec: draft.createCodec('server', { maxPayload: host.options.maxPayload, rng: cryptoRng }),
-    protocol: protocol ?? '',
-    extensions: '',
-    emitOpen: false,
-  });
-  host.opened(conn);
-  try {
-    done(conn, req as unknown as IncomingMessage);
-  } catch (err) {
-    // A throwing 'connection' listener costs this connection only, as over HTTP/1.1.
-    host.listenerError(err);
-    conn.close(1011, 'internal error');
-  }
-  transport.start(Buffer.alloc(0), false);
+  const url = header(req, ':path') ?? '/';
+  const accepted = { draft: 'rfc6455' as const, url, protocol: protocol ?? '', extensions: '' };
+  openServerConnection(host, stream, accepted, req as unknown as IncomingMessage, done, EMPTY);
   return undefined;
 }

@@ -97,7 +97,7 @@ export class WsServer extends EventEmitter {
 
   private http2Failed(req: Http2ServerRequest, err: unknown): void {
     req.stream.destroy();
-    this.listenerError(err);
+    this.emit('error', err instanceof Error ? err : new Error(String(err)));
   }
 
   /** A bug (ours or a listener's) during a handshake costs that socket only. */
@@ -168,12 +168,7 @@ export class WsServer extends EventEmitter {
   private http2Server(): Http2SecureServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => this.plainHttp(req, res);
     const server = createHttp2Server(
-      {
-        ...this.options.tls,
-        allowHTTP1: true,
-        settings: HTTP2_WEBSOCKET_SETTINGS,
-        handshakeTimeout: this.options.handshakeTimeout,
-      },
+      { ...this.options.tls, allowHTTP1: true, settings: HTTP2_WEBSOCKET_SETTINGS },
       handler as never,
     );
     server.on('connect', (req: Http2ServerRequest | IncomingMessage, socketOrRes: unknown) => {

@@ -1,7 +1,7 @@
 // Interop: headless Chromium loads the demo page from `serve --http2` over HTTPS and opens its WebSocket
 // back. Chromium (156 here) reuses the page's HTTP/2 connection for it with RFC 8441 extended CONNECT:
 // the server sees an HTTP/2 request, and the echo works.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,17 +18,15 @@ const CHROMIUM = '/usr/bin/chromium';
 describe.skipIf(!existsSync(CHROMIUM) || !haveOpenssl)('Chromium over HTTP/2 (RFC 8441)', () => {
   it('opens the demo page WebSocket as an HTTP/2 stream and echoes', { timeout: 60_000 }, async () => {
     const cert = makeTestCert();
-    const profile = mkdtempSync(join(tmpdir(), 'wscompat-chromium-h2-'));
-    // serve reads its certificate from files, as from --tls-cert/--tls-key.
-    const tls = { cert: join(profile, 'cert.pem'), key: join(profile, 'key.pem') };
-    writeFileSync(tls.cert, cert.cert);
-    writeFileSync(tls.key, cert.key);
     const { server, url } = await startServe({
       ...{ port: 0, host: '127.0.0.1', drafts: ['rfc6455'], maxPayload: undefined, protocols: undefined },
-      ...{ tls, http2: true, quiet: true },
+      tls: { cert: cert.certFile, key: cert.keyFile },
+      quiet: true,
+      http2: true,
     });
     const opened: { conn: Connection; req: IncomingMessage }[] = [];
     server.on('connection', (conn: Connection, req: IncomingMessage) => opened.push({ conn, req }));
+    const profile = mkdtempSync(join(tmpdir(), 'wscompat-chromium-h2-'));
     // The certificate is self-signed: tell Chromium to accept it rather than install a CA.
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,

@@ -29,11 +29,11 @@ options:
                      (default: agree to the client's first offer, as an echo serves any protocol)
   --tls-cert FILE    PEM certificate chain: serve wss:// and https:// (needs --tls-key)
   --tls-key FILE     PEM private key for --tls-cert
+  --quiet            no line per connection on standard output
   --http2            with TLS: HTTP/2 (RFC 8441 WebSockets) and HTTP/1.1 (every draft) on one port, by ALPN
   --workers N|auto   worker processes sharing the port (default 1; auto = CPU count)
   --drain-timeout D  on SIGTERM/SIGINT, give connections D to close (1001) before dropping them
                      (default 10s; e.g. 500ms, 30s)
-  --quiet            no line per connection on standard output
   --help             show this help
 
 Logs one line per connection: "connection <draft> path=<path> origin=<origin> from=<address>".
@@ -50,10 +50,10 @@ const OPTIONS = {
   protocols: { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  quiet: { type: 'boolean' },
   http2: { type: 'boolean' },
   workers: { type: 'string' },
   'drain-timeout': { type: 'string' },
-  quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,9 +68,8 @@ export interface ServeSettings {
   readonly protocols: readonly string[] | undefined;
   /** PEM file paths; both or neither. */
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
-  /** With tls: HTTP/2 (RFC 8441) beside HTTP/1.1. */
-  readonly http2?: boolean;
   readonly quiet: boolean;
+  readonly http2?: boolean;
   /** Only `run` reads these two (default 1 worker, 10 s). */
   readonly workers?: number;
   /** Milliseconds. */
@@ -114,7 +113,8 @@ export function parseServeArgs(
   const key = values['tls-key'];
   if ((cert === undefined) !== (key === undefined))
     throw new UsageFault('--tls-cert and --tls-key go together');
-  if (values.http2 && cert === undefined) throw new UsageFault('--http2 needs --tls-cert and --tls-key');
+  if (values.http2 === true && cert === undefined)
+    throw new UsageFault('--http2 needs --tls-cert and --tls-key');
   const port =
     values.port !== undefined
       ? parsePort(values.port, '--port')
@@ -130,8 +130,8 @@ export function parseServeArgs(
     maxBufferedBytes: optional(values['max-buffered-bytes'], (v) => parseSize(v, '--max-buffered-bytes')),
     protocols: listFlag(values.protocols),
     tls: cert !== undefined && key !== undefined ? { cert, key } : undefined,
-    ...(values.http2 ? { http2: true } : {}),
     quiet: values.quiet ?? false,
+    ...(values.http2 === true ? { http2: true } : {}),
     workers: parseWorkers(values.workers),
     drainTimeout:
       optional(values['drain-timeout'] ?? '10s', (v) => parseDuration(v, '--drain-timeout')) ?? 10_000,
