@@ -1,6 +1,5 @@
 // Behind a real nginx stream {} block (docs/nginx/stream.conf): hixie-75, which an HTTP proxy breaks,
 // goes through at the TCP level to gateways reading nginx's PROXY v1 line (--proxy-protocol).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +14,10 @@ import {
   open,
   startGateway,
   type Upstream,
-  until,
 } from './helpers.js';
+import { NGINX, startNginx, stopNginx } from './nginx-process.js';
 import { freePort } from './spawn.js';
 
-const NGINX = '/usr/sbin/nginx';
 const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 const CONF = join(import.meta.dirname, '..', '..', 'docs', 'nginx', 'stream.conf');
 const ready = existsSync(NGINX) && existsSync(STREAM_MODULE);
@@ -49,29 +47,12 @@ describe.skipIf(!ready)('behind nginx stream {} (docs/nginx/stream.conf)', () =>
     expect(conf).toContain(`listen 127.0.0.1:${port};`);
     expect(conf).toContain('proxy_bind 127.0.0.2;');
     writeFileSync(join(dir, 'stream.conf'), conf);
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `load_module ${STREAM_MODULE};
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log info;
-daemon on;
-events { worker_connections 256; }
-include ${dir}/stream.conf;
-`,
-    );
-    const start = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
-    expect(await new Promise((r) => start.once('exit', r))).toBe(0);
-    await until(() => existsSync(join(dir, 'nginx.pid')));
+    await startNginx(dir, `include ${dir}/stream.conf;\n`, `load_module ${STREAM_MODULE};\n`);
     url = `ws://127.0.0.1:${port}`;
   }, 20_000);
 
   afterAll(async () => {
-    if (dir && existsSync(join(dir, 'nginx.pid'))) {
-      const pid = Number(readFileSync(join(dir, 'nginx.pid'), 'utf8').trim());
-      process.kill(pid, 'SIGQUIT');
-      await until(() => !existsSync(join(dir, 'nginx.pid')), 5000).catch(() => process.kill(pid, 'SIGKILL'));
-    }
+    await stopNginx(dir);
     for (const { gw } of gateways) await closeGateway(gw);
     await upstream?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });

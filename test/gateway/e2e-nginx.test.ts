@@ -1,6 +1,5 @@
 // Behind a real nginx started with docs/nginx/gateway.conf: hixie-76 and RFC 6455 clients through
 // nginx -> gateway (two processes' worth, in-process) -> npm ws upstream.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +14,10 @@ import {
   open,
   startGateway,
   type Upstream,
-  until,
 } from './helpers.js';
+import { NGINX, startNginx, stopNginx } from './nginx-process.js';
 import { freePort } from './spawn.js';
 
-const NGINX = '/usr/sbin/nginx';
 const CONF = join(import.meta.dirname, '..', '..', 'docs', 'nginx', 'gateway.conf');
 const haveNginx = existsSync(NGINX);
 if (!haveNginx) console.warn(`skipping nginx tests: ${NGINX} is not installed`);
@@ -45,14 +43,9 @@ describe.skipIf(!haveNginx)('behind nginx (docs/nginx/gateway.conf)', () => {
     expect(conf).toContain(`listen 127.0.0.1:${port};`);
     writeFileSync(join(dir, 'gateway.conf'), conf);
     for (const t of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, t));
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log info;
-daemon on;
-events { worker_connections 256; }
-http {
+    await startNginx(
+      dir,
+      `http {
   access_log ${dir}/access.log;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
@@ -63,19 +56,11 @@ http {
 }
 `,
     );
-    const start = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
-    const code = await new Promise((r) => start.once('exit', r));
-    expect(code).toBe(0);
-    await until(() => existsSync(join(dir, 'nginx.pid')));
     url = `ws://127.0.0.1:${port}`;
   }, 20_000);
 
   afterAll(async () => {
-    if (dir && existsSync(join(dir, 'nginx.pid'))) {
-      const pid = Number(readFileSync(join(dir, 'nginx.pid'), 'utf8').trim());
-      process.kill(pid, 'SIGQUIT');
-      await until(() => !existsSync(join(dir, 'nginx.pid')), 5000).catch(() => process.kill(pid, 'SIGKILL'));
-    }
+    await stopNginx(dir);
     for (const g of gateways) await closeGateway(g);
     await upstream?.close();
     if (dir && !process.env.KEEP_NGINX_DIR) rmSync(dir, { recursive: true, force: true });
