@@ -1,11 +1,10 @@
 // `wscompat census`: which drafts, extensions, subprotocols, user agents and origins clients used.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Handshake } from '../../census/handshake.js';
 import { captureHandshakes, isCapture, logHandshakes } from '../../census/read.js';
 import { renderHtml, renderText } from '../../census/render.js';
 import { tally } from '../../census/tally.js';
-import { UsageFault } from '../args.js';
+import { parseCommand, UsageFault } from '../args.js';
 
 const USAGE = `usage: wscompat census CAPTURE|LOG... [--json] [--html FILE] [--help]
 
@@ -29,13 +28,7 @@ const OPTIONS = {
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageFault((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
