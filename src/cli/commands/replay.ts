@@ -5,6 +5,7 @@ import { MAX_MUTATIONS } from '../../replay/mutate.js';
 import { mutantJobs } from '../../replay/run-mutants.js';
 import { MAX_CONCURRENCY, runJobs, runTrace, type TraceResult, traceFiles } from '../../replay/run-traces.js';
 import { parseCommand, UsageFault } from '../args.js';
+import { fileFailure } from '../failure.js';
 import { Progress } from '../replay-report/progress.js';
 import {
   humanFailure,
@@ -46,7 +47,8 @@ ignored) and every byte after it (close frames by code only).
 The human report prints a diff for each failing trace, a table by draft and a
 line "N passed, N failed". Progress goes to standard error: a bar with ETA on a
 terminal, otherwise at most one line a second (runs of more than 10 traces).
-exit status: 0 all passed; 2 some trace failed; 1 usage error.
+exit status: 0 all passed; 2 some trace failed; 1 usage error; 6 the --output file
+cannot be written.
 `;
 
 const OPTIONS = {
@@ -137,13 +139,12 @@ export async function run(argv: string[]): Promise<number> {
   if (reporter !== 'human') {
     const text = report(reporter, results);
     if (values.output === undefined) process.stdout.write(text);
-    else
-      try {
-        await writeFile(values.output, text);
-      } catch (err) {
-        process.stderr.write(`wscompat replay: cannot write ${values.output}: ${(err as Error).message}\n`);
-        return 1;
-      }
+    else {
+      const file = values.output;
+      await writeFile(file, text).catch((err: unknown) => {
+        throw fileFailure(err, 'write', file);
+      });
+    }
   }
   if (human) process.stdout.write(humanSummary(results));
   return failed === 0 ? 0 : 2;
