@@ -2,12 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import * as testing from '../src/testing/index.js';
+import * as wsApi from '../src/ws/index.js';
 
 describe('public exports', () => {
   it('are exactly the documented runtime names', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'ALL_DRAFTS',
+        'CloseEvent',
         'Connection',
         'DRAFTS',
         'FAULT_CLOSE_CODES',
@@ -15,6 +17,7 @@ describe('public exports', () => {
         'HandshakeError',
         'ProtocolFault',
         'UsageError',
+        'WebSocket',
         'WsServer',
         'connect',
         'createGateway',
@@ -27,6 +30,15 @@ describe('public exports', () => {
         'sniff',
       ].sort(),
     );
+  });
+
+  it('wscompat/ws exports what ws 8 does (its ESM wrapper names, the class as default)', () => {
+    expect(Object.keys(wsApi).sort()).toEqual(
+      ['Server', 'WebSocket', 'WebSocketServer', 'createWebSocketStream', 'default'].sort(),
+    );
+    expect(wsApi.default).toBe(wsApi.WebSocket);
+    expect(wsApi.WebSocket.Server).toBe(wsApi.WebSocketServer);
+    expect(wsApi.WebSocket.OPEN).toBe(1);
   });
 
   it('wscompat/testing exports exactly the replay helpers', () => {
