@@ -16,7 +16,8 @@ export interface LiveTarget {
 export interface LiveOptions {
   /** Pause between client segments so each leaves as its own TCP segment. */
   readonly gapMs?: number;
-  /** How long the server may stay silent after the last segment before we stop listening. */
+  /** How long the server may stay silent after the last segment before we stop listening (at least 1 s
+   * while it has sent nothing at all). */
   readonly idleMs?: number;
   readonly timeoutMs?: number;
   /** wss:// only: extra CA certificates to trust (PEM), or `false` to accept any certificate. */
@@ -67,7 +68,10 @@ export function sendSegments(f: Fixture, target: LiveTarget, o: LiveOptions = {}
     const overall = setTimeout(done, o.timeoutMs ?? 5000);
     const arm = () => {
       clearTimeout(idle);
-      if (sentAll) idle = setTimeout(done, o.idleMs ?? 300);
+      // Before the first answer byte the wait is longer: a busy server is slow to answer at all, and
+      // "no answer" must mean the server chose silence, not that it was descheduled.
+      const quiet = o.idleMs ?? 300;
+      if (sentAll) idle = setTimeout(done, received.length === 0 ? Math.max(1000, quiet * 4) : quiet);
     };
     socket.on('data', (chunk: Buffer) => {
       received.push(chunk);

@@ -1,5 +1,5 @@
-// Fuzzing from fixtures: seeded variants of a role-server trace (re-cut segments, header case and order,
-// flipped frame bytes) whose expectations are what the in-process implementation does with them.
+// Fuzzing from fixtures: seeded variants of a role-server trace (the request head cut anew, header case
+// and order, flipped frame bytes) whose expectations are what the in-process implementation does with them.
 import { parseRequestHead } from '../core/http-head.js';
 import { seededRng } from '../core/rng.js';
 import type { Fixture, Segment } from './fixture.js';
@@ -38,13 +38,28 @@ function hashOf(text: string, seed: number): number {
   return h;
 }
 
-/** The client stream cut at 1-6 random points (the bytes themselves unchanged). */
-function resplit(client: Buffer, rand: Rand): Buffer[] {
+/**
+ * The client bytes cut where the trace's segments were cut, plus (for `split`) 1-6 random cuts inside the
+ * request head. Frames keep their recorded boundaries: a message and a close read in one chunk are
+ * rightly answered close-first (fixtures/README.md), so re-cutting frames would make the answer depend on
+ * how TCP delivers them rather than on the server.
+ */
+function cutLike(bytes: Buffer, lengths: readonly number[], headCuts: number, rand: Rand): Buffer[] {
   const cuts = new Set<number>();
-  const n = 1 + rand(6);
-  for (let i = 0; i < n && client.length > 1; i++) cuts.add(1 + rand(client.length - 1));
-  const points = [0, ...[...cuts].sort((a, b) => a - b), client.length];
-  return points.slice(1).map((end, i) => client.subarray(points[i]!, end));
+  let at = 0;
+  for (const n of lengths.slice(0, -1)) {
+    at += n;
+    cuts.add(at);
+  }
+  const parsed = parseRequestHead(bytes);
+  const head = parsed.kind === 'head' ? parsed.consumed : 0;
+  for (let i = 0; i < headCuts && head > 1; i++) cuts.add(1 + rand(head - 1));
+  const points = [
+    0,
+    ...[...cuts].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b),
+    bytes.length,
+  ];
+  return points.slice(1).map((end, i) => bytes.subarray(points[i]!, end));
 }
 
 /** Rewrite the request head's header lines: names in random case, or lines in random order. */
@@ -112,6 +127,9 @@ export function mutateFixture(f: Fixture, count: number, seed = 1): Variant[] {
   if (f.role !== 'server' || f.stream !== 'compare') return [];
   const rand = randOf(hashOf(f.file, seed));
   const client = streamOf(f, 'client');
+  const lengths = f.segments.flatMap((s) =>
+    s.dir === 'client' && s.kind === 'data' ? [s.bytes.length] : [],
+  );
   const out: Variant[] = [];
   for (let i = 1; i <= count; i++) {
     const kind = KINDS[(i - 1) % KINDS.length]!;
@@ -119,7 +137,14 @@ export function mutateFixture(f: Fixture, count: number, seed = 1): Variant[] {
     if (kind === 'header-case' || kind === 'header-order') bytes = rewriteHead(client, kind, rand);
     else if (kind === 'byte-flip') bytes = flipAfterHead(client, rand);
     // A trace without frames, or without a parsable head, has no variant of this kind: re-cut it instead.
-    const variant = asFixture(f, resplit(bytes ?? client, rand), bytes ? kind : 'split', i);
+    // Every kind keeps the length, so the recorded cuts still fall where they did.
+    const used = bytes ? kind : 'split';
+    const variant = asFixture(
+      f,
+      cutLike(bytes ?? client, lengths, used === 'split' ? 1 + rand(6) : 0, rand),
+      used,
+      i,
+    );
     if (variant) out.push(variant);
   }
   return out;

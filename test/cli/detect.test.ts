@@ -153,7 +153,8 @@ describe('wscompat detect', () => {
     expect(r.stdout).toContain('usage: wscompat detect');
   });
 
-  it('usage errors exit 1: unknown flag, unreadable file, two files', async () => {
+  // Three CLI processes at once through npx tsx: well past the default timeout on a loaded machine.
+  it('usage errors exit 1: unknown flag, unreadable file, two files', { timeout: 90_000 }, async () => {
     const results = await Promise.all([
       detect(['--bogus']),
       detect([join(dir, 'does-not-exist.req')]),

@@ -31,7 +31,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('replay reports', () => {
-  it('--reporter junit --output writes JUnit XML and keeps the human summary by draft on stdout', async () => {
+  // Each test spawns the CLI through tsx: seconds apiece on a loaded machine.
+  it('--reporter junit --output writes JUnit XML and keeps the human summary by draft on stdout', {
+    timeout: 90_000,
+  }, async () => {
     const text = readFileSync(join(ROOT, 'fixtures/rfc6455/spec-hello-v13.trace'), 'utf8');
     const bad = join(dir, 'bad.trace');
     writeFileSync(
@@ -65,7 +68,7 @@ describe('replay reports', () => {
     expect(report).toMatch(/<failure message="server stream after the head, byte 0x6 /);
   });
 
-  it('--reporter tap prints TAP only; bad values are usage errors', async () => {
+  it('--reporter tap prints TAP only; bad values are usage errors', { timeout: 90_000 }, async () => {
     const r = await cli(['fixtures/hybi-07', '--reporter', 'tap']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(0, 2)).toEqual(['TAP version 13', '1..14']);
@@ -126,7 +129,7 @@ describe.skipIf(!haveOpenssl)('replay against wss://', () => {
     });
   });
 
-  it('the CLI takes wss:// with --ca', async () => {
+  it('the CLI takes wss:// with --ca', { timeout: 90_000 }, async () => {
     const r = await cli(['fixtures/hybi-10/', '--target', `wss://localhost:${port}`, '--ca', caFile]);
     expect(r.stdout).toMatch(/^18 passed, 0 failed$/m);
     expect(r.code).toBe(0);

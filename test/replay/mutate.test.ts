@@ -79,7 +79,7 @@ describe('mutateFixture', () => {
 describe('against a live server', () => {
   let serve: ServeProcess;
   beforeAll(async () => {
-    serve = await startServe(['--protocols', 'x-agreed-by-no-trace']);
+    serve = await startServe([]);
   }, 30_000);
   afterAll(() => serve.stop());
 

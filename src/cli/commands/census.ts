@@ -1,11 +1,12 @@
 // `wscompat census`: which drafts, extensions, subprotocols, user agents and origins clients used.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Handshake } from '../../census/handshake.js';
 import { captureHandshakes, isCapture, logHandshakes } from '../../census/read.js';
 import { renderHtml, renderText } from '../../census/render.js';
 import { tally } from '../../census/tally.js';
-import { UsageFault } from '../args.js';
+import { CaptureFormatError } from '../../replay/pcap.js';
+import { parseCommand, UsageFault } from '../args.js';
+import { EXIT, fileFailure } from '../failure.js';
 
 const USAGE = `usage: wscompat census CAPTURE|LOG... [--json] [--html FILE] [--help]
 
@@ -19,7 +20,8 @@ and why. Files are told apart by content.
   --html FILE   also write a self-contained HTML page with a chart of drafts over time
   --help        print this help
 
-exit status: 0 handshakes found; 2 none; 1 usage error or unreadable/corrupt input.
+exit status: 0 handshakes found; 2 none, or a capture is truncated or corrupt; 1 usage
+error; 6 a file cannot be read or the page cannot be written.
 `;
 
 const OPTIONS = {
@@ -29,13 +31,7 @@ const OPTIONS = {
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageFault((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -54,8 +50,9 @@ export async function run(argv: string[]): Promise<number> {
           );
       }
     } catch (err) {
-      process.stderr.write(`wscompat census: ${file}: ${(err as Error).message}\n`);
-      return 1;
+      if (!(err instanceof CaptureFormatError)) throw fileFailure(err, 'read', file);
+      process.stderr.write(`wscompat census: ${file}: ${err.message}\n`);
+      return EXIT.failed;
     }
   }
   const census = tally(handshakes);
@@ -65,12 +62,10 @@ export async function run(argv: string[]): Promise<number> {
       : renderText(census, positionals),
   );
   if (values.html !== undefined) {
-    try {
-      await writeFile(values.html, renderHtml(census, positionals));
-    } catch (err) {
-      process.stderr.write(`wscompat census: cannot write ${values.html}: ${(err as Error).message}\n`);
-      return 1;
-    }
+    const page = values.html;
+    await writeFile(page, renderHtml(census, positionals)).catch((err: unknown) => {
+      throw fileFailure(err, 'write', page);
+    });
   }
   return census.handshakes > 0 ? 0 : 2;
 }

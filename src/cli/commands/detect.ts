@@ -1,13 +1,12 @@
 // `wscompat detect`: classify a captured handshake request by draft and list every problem (drafts.md §8).
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { requestOf } from '../../census/handshake.js';
 import { isCapture } from '../../census/read.js';
 import { streamOf } from '../../replay/fixture.js';
 import { parseFixture } from '../../replay/fixture-parse.js';
 import { readCapture } from '../../replay/pcap.js';
 import { type RequestReport, reportRequest } from '../../sniff/report.js';
-import { UsageFault } from '../args.js';
+import { parseCommand, UsageFault } from '../args.js';
 
 const USAGE = `usage: wscompat detect [FILE|-] [--json] [--help]
 
@@ -27,6 +26,11 @@ exit status: 0 recognised and valid (every connection, for a capture); 2
 recognised but invalid or unsupported, not a WebSocket request, or a capture with
 no request; 1 usage error (unknown option, unreadable or corrupt file).
 `;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Captures are a few KiB; anything this large is not a handshake request. */
 const MAX_INPUT = 1024 * 1024;
@@ -137,13 +141,7 @@ async function detectCapture(file: string, json: boolean): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageFault((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(argv, OPTIONS);
   if (values.help === true) {
     process.stdout.write(USAGE);
     return 0;
@@ -165,8 +163,3 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(values.json === true ? `${JSON.stringify(toJson(report), null, 2)}\n` : human(report));
   return report.verdict === 'valid' ? 0 : 2;
 }
-
-const OPTIONS = {
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;

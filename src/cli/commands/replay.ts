@@ -1,11 +1,11 @@
 // `wscompat replay`: replay fixture traces in-process (every split mode) or against a live server.
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { type LiveOptions, parseTarget } from '../../replay/live-replay.js';
 import { MAX_MUTATIONS } from '../../replay/mutate.js';
 import { mutantJobs } from '../../replay/run-mutants.js';
 import { MAX_CONCURRENCY, runJobs, runTrace, type TraceResult, traceFiles } from '../../replay/run-traces.js';
-import { UsageFault } from '../args.js';
+import { parseCommand, UsageFault } from '../args.js';
+import { fileFailure } from '../failure.js';
 import { Progress } from '../replay-report/progress.js';
 import {
   humanFailure,
@@ -37,7 +37,7 @@ ignored) and every byte after it (close frames by code only).
   --output FILE      write the --reporter report to FILE; stdout keeps the human summary
   --json             the same as --reporter json
   --mutate N         fuzz: replay N seeded variants of each role-server trace instead of
-                     the trace (segments re-cut, header names re-cased, headers
+                     the trace (request head cut anew, header names re-cased, headers
                      reordered, a byte after the head flipped), each expected to be
                      answered as wscompat in-process answers it; with --target the
                      server must also still accept connections after each (1-${MAX_MUTATIONS})
@@ -47,7 +47,8 @@ ignored) and every byte after it (close frames by code only).
 The human report prints a diff for each failing trace, a table by draft and a
 line "N passed, N failed". Progress goes to standard error: a bar with ETA on a
 terminal, otherwise at most one line a second (runs of more than 10 traces).
-exit status: 0 all passed; 2 some trace failed; 1 usage error.
+exit status: 0 all passed; 2 some trace failed; 1 usage error; 6 the --output file
+cannot be written.
 `;
 
 const OPTIONS = {
@@ -62,14 +63,6 @@ const OPTIONS = {
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageFault((err as Error).message);
-  }
-}
 
 function reporterOf(values: { reporter?: string | undefined; json?: boolean | undefined }): ReporterName {
   const name = values.reporter ?? (values.json ? 'json' : 'human');
@@ -102,7 +95,7 @@ async function liveOptions(values: {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv);
+  const { values, positionals } = parseCommand(argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -146,13 +139,12 @@ export async function run(argv: string[]): Promise<number> {
   if (reporter !== 'human') {
     const text = report(reporter, results);
     if (values.output === undefined) process.stdout.write(text);
-    else
-      try {
-        await writeFile(values.output, text);
-      } catch (err) {
-        process.stderr.write(`wscompat replay: cannot write ${values.output}: ${(err as Error).message}\n`);
-        return 1;
-      }
+    else {
+      const file = values.output;
+      await writeFile(file, text).catch((err: unknown) => {
+        throw fileFailure(err, 'write', file);
+      });
+    }
   }
   if (human) process.stdout.write(humanSummary(results));
   return failed === 0 ? 0 : 2;
