@@ -19,6 +19,8 @@ options:
   --host H           address to bind (default 127.0.0.1)
   --drafts LIST      comma-separated drafts to accept (default: ${ALL_DRAFTS.join(',')})
   --max-payload N    largest message accepted, in bytes (default 104857600)
+  --handshake-timeout DUR
+                     opening handshake limit: TLS, request head, hixie-76 key3 (default 10s)
   --idle-timeout DUR keepalive: ping a silent client after DUR/2, close it after DUR (e.g. 60s; default off)
   --max-buffered-bytes SIZE
                      bytes all clients may hold in unfinished messages; past it 1013 (default 256MiB)
@@ -33,6 +35,7 @@ const SPEC = {
   drafts: { type: 'string' },
   'max-payload': { type: 'string' },
   'idle-timeout': { type: 'string' },
+  'handshake-timeout': { type: 'string' },
   'max-buffered-bytes': { type: 'string' },
   protocols: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -44,6 +47,7 @@ export interface ServeSettings {
   readonly drafts: readonly DraftId[];
   readonly maxPayload: number | undefined;
   readonly idleTimeout?: number | undefined;
+  readonly handshakeTimeout?: number | undefined;
   readonly maxBufferedBytes?: number | undefined;
   /** Subprotocols agreed to; undefined: the client's first offer. */
   readonly protocols: readonly string[] | undefined;
@@ -67,6 +71,11 @@ function optional(value: unknown, parse: (v: string) => number): number | undefi
   }
 }
 
+function positive(ms: number): number {
+  if (ms <= 0) throw new UsageFault('--handshake-timeout must be above 0');
+  return ms;
+}
+
 export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' {
   const { flags, positionals } = parseArgs(argv, SPEC);
   if (flags.help) return 'help';
@@ -84,6 +93,9 @@ export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' 
     drafts: drafts as DraftId[],
     maxPayload: rawMax === undefined ? undefined : Number(rawMax),
     idleTimeout: optional(flags['idle-timeout'], (v) => parseDuration(v, '--idle-timeout')),
+    handshakeTimeout: optional(flags['handshake-timeout'], (v) =>
+      positive(parseDuration(v, '--handshake-timeout')),
+    ),
     maxBufferedBytes: optional(flags['max-buffered-bytes'], (v) => parseSize(v, '--max-buffered-bytes')),
     protocols: listFlag(flags.protocols as string | undefined),
   };
@@ -133,6 +145,7 @@ export function startServe(settings: ServeSettings): Promise<{ server: WsServer;
         },
         ...(settings.maxPayload === undefined ? {} : { maxPayload: settings.maxPayload }),
         ...(settings.idleTimeout === undefined ? {} : { idleTimeout: settings.idleTimeout }),
+        ...(settings.handshakeTimeout === undefined ? {} : { handshakeTimeout: settings.handshakeTimeout }),
         ...(settings.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: settings.maxBufferedBytes }),
       },
       echo,
