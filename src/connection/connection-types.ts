@@ -1,5 +1,6 @@
 // The types a Connection is made with and calls back with (docs/api.md "Connection").
 import type { Caps, Codec, DraftId, Role } from '../core/types.js';
+import type { BinaryToLegacy } from './legacy-binary.js';
 import type { Transport } from './transport.js';
 
 export type SendCallback = (err?: Error | null) => void;
@@ -12,6 +13,8 @@ export interface ConnectionInit {
   readonly url: string;
   /** Milliseconds to wait for the peer's side of the closing handshake before destroying the transport. */
   readonly closeTimeout: number;
+  /** What send(binary) does when the draft has no binary frames (default 'error'). */
+  readonly binaryToLegacy?: BinaryToLegacy;
 }
 
 /** Given by the Node layer once the opening handshake succeeded. */

@@ -1,29 +1,35 @@
-// One WebSocket, whatever the draft: readyState, events and close reporting over a Codec and a Transport
-// (RFC 6455 §7 closing, §7.1.5-§7.1.7 close codes and failing; hixie-76 §4.2 FF 00; hixie-75: TCP close).
-import { ProtocolFault, UsageError } from '../core/faults.js';
-import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
-import { BrowserStyleEmitter } from './browser-events.js';
+// One WebSocket, whatever the draft: what the application calls (send, ping, close, ...) over the inbound
+// half in connection-core.ts (RFC 6455 §5.5.1, §7; hixie-76 §4.2 FF 00; hixie-75: TCP close).
+
+import { EMPTY } from '../core/bytes.js';
+import { UsageError } from '../core/faults.js';
+import type { Codec } from '../core/types.js';
 import { validateCloseArgs } from './close-args.js';
-import { closeOutcome } from './close-outcome.js';
+import { closeCodeFor } from './close-codes.js';
+import { ConnectionCore } from './connection-core.js';
 import type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
-import { HANDSHAKE_FAILED, HELD, ON_CLOSE, ON_DATA, ON_END, OPEN, SET_ABORT } from './internal.js';
-import { controlPayload, type SendData, toPayload } from './payload.js';
+import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from './internal.js';
 import {
-  CLOSED,
-  CLOSING,
-  CONNECTING,
-  defineReadyStates,
-  notOpenError,
-  OPEN_STATE,
-  type ReadyState,
-} from './ready-state.js';
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+  isBinaryToLegacy,
+  legacyText,
+} from './legacy-binary.js';
+import { controlPayload, type SendData, toPayload } from './payload.js';
+import { CLOSED, CLOSING, CONNECTING, defineReadyStates, notOpenError, OPEN_STATE } from './ready-state.js';
 import { ConnectionSink } from './sink.js';
 import type { Transport } from './transport.js';
 
 export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
+export type { BinaryToLegacy } from './legacy-binary.js';
 export type { SendData } from './payload.js';
 export type { ReadyState } from './ready-state.js';
-export class Connection extends BrowserStyleEmitter {
+
+/** Every encode may come after the codec consumed the peer's close: canSend() is the gate (RFC 6455 §5.5.1). */
+const PAST = { pastClose: true } as const;
+
+export class Connection extends ConnectionCore {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN_STATE;
   static readonly CLOSING = CLOSING;
@@ -34,40 +40,15 @@ export class Connection extends BrowserStyleEmitter {
   declare readonly CLOSING: typeof CLOSING;
   declare readonly CLOSED: typeof CLOSED;
 
-  readonly draft: DraftId;
-  readonly caps: Caps;
-  readonly url: string;
-  readonly role: Role;
-  protocol = '';
-  extensions = '';
-
-  private state: ReadyState = CONNECTING;
-  private readonly closeTimeout: number;
-  private transport: Transport | undefined;
-  private codec: Codec | undefined;
-  private abortHandshake: (() => void) | undefined;
-  private cancelCloseTimer: (() => void) | undefined;
-  private peerClose: { code: number; reason: string } | undefined;
-  private fault: { closeCode: number } | undefined;
-  private endSent = false;
-  private peerEndSeen = false;
-  private terminated = false;
-  private paused = false;
+  private legacyPolicy: BinaryToLegacy;
+  private undeliveredCount = 0;
 
   constructor(init: ConnectionInit) {
-    super();
-    this.draft = init.draft;
-    this.caps = init.caps;
-    this.role = init.role;
-    this.url = init.url;
-    this.closeTimeout = init.closeTimeout;
+    super(init);
+    this.legacyPolicy = DEFAULT_BINARY_TO_LEGACY;
+    if (init.binaryToLegacy !== undefined) this.binaryToLegacy = init.binaryToLegacy;
   }
 
-  get readyState(): ReadyState {
-    return this.state;
-  }
-
-  /** True between pause() and resume(). */
   get isPaused(): boolean {
     return this.paused;
   }
@@ -94,9 +75,27 @@ export class Connection extends BrowserStyleEmitter {
     return this.transport?.writableLength ?? 0;
   }
 
+  /** Messages send() accepted that the peer's draft could not carry (binaryToLegacy 'error', 'drop', 'close'). */
+  get undelivered(): number {
+    return this.undeliveredCount;
+  }
+
+  /** What send(binary) does toward a draft without binary frames (docs/api.md "What every draft guarantees"). */
+  get binaryToLegacy(): BinaryToLegacy {
+    return this.legacyPolicy;
+  }
+
+  set binaryToLegacy(policy: BinaryToLegacy) {
+    if (!isBinaryToLegacy(policy))
+      throw new TypeError(`binaryToLegacy must be one of ${BINARY_TO_LEGACY.join(', ')}`);
+    this.legacyPolicy = policy;
+  }
+
   /**
    * Send a message: strings as text, bytes as binary unless `{ binary: false }`. False when congested, or
-   * when the connection is past OPEN (as ws 8: nothing is written and `cb` gets a NOT_OPEN error).
+   * when nothing was written: past OPEN (as ws 8, `cb` gets a NOT_OPEN error) or binary the draft cannot
+   * carry (`binaryToLegacy`). Messages decoded before the peer's close may still be answered until our
+   * close frame is written (RFC 6455 §5.5.1).
    */
   send(data: SendData, options?: { binary?: boolean } | SendCallback, cb?: SendCallback): boolean {
     if (typeof options === 'function') {
@@ -105,51 +104,59 @@ export class Connection extends BrowserStyleEmitter {
     }
     if (this.state === CONNECTING) throw notOpenError(CONNECTING);
     const binary = options?.binary ?? typeof data !== 'string';
-    // Hixie-75/76 §4.2: length-prefixed frames are discarded by the peer, so binary cannot be delivered.
-    if (binary && !this.caps.binary)
-      throw new UsageError('BINARY_UNSUPPORTED', `${this.draft} has no binary messages`);
+    const payload = toPayload(data);
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
-    const payload = toPayload(data);
-    const frame = codec.encode(binary ? { type: 'binary', data: payload } : { type: 'text', data: payload });
+    if (binary && !this.caps.binary) return this.sendLegacyBinary(payload, transport, codec, cb);
+    const frame = codec.encode(
+      binary ? { type: 'binary', data: payload } : { type: 'text', data: payload },
+      PAST,
+    );
     return transport.write(frame, cb);
   }
 
-  /** RFC 6455 §5.5.2; past OPEN it writes nothing and returns false, as send() does. */
+  /** RFC 6455 §5.5.2; past OPEN as send(). Hixie has no ping: false, nothing sent, `cb` gets PING_UNSUPPORTED. */
   ping(data?: SendData, cb?: SendCallback): boolean {
     return this.control('ping', data, cb);
   }
 
-  /** RFC 6455 §5.5.3 (an unsolicited pong is a heartbeat); past OPEN as ping(). */
+  /** RFC 6455 §5.5.3 (an unsolicited pong is a heartbeat); past OPEN and on hixie as ping(). */
   pong(data?: SendData, cb?: SendCallback): boolean {
     return this.control('pong', data, cb);
   }
 
-  /** Start the closing handshake; the transport is destroyed after closeTimeout if the peer never answers. */
+  /**
+   * Start the closing handshake, or answer the peer's close. `code` goes through the close-code table
+   * (close-codes.ts): a draft without it gets its nearest code, hixie `FF 00` (-76) or a TCP close (-75).
+   * The transport is destroyed after closeTimeout if the peer never answers.
+   */
   close(code?: number, reason?: string): void {
     const args = validateCloseArgs(code, reason);
     if (this.state === CONNECTING) {
       this.abortConnecting(new Error('closed before the connection was established'));
       return;
     }
-    if (this.state !== OPEN_STATE) return;
+    if (this.state === CLOSED || this.terminated || this.closeWritten) return;
+    // After a fault the reply is the fault's own close, whatever code the caller asks for.
+    if (this.fault !== undefined) {
+      this.releaseHeldReply();
+      return;
+    }
     const { transport, codec } = this.ready();
     if (!this.caps.closingHandshake) {
       // Hixie-75 has no close frame: closing TCP is the close.
       this.state = CLOSING;
+      this.writeClose(transport, EMPTY);
       this.endTransport();
       return;
     }
-    // Encoded first: a code the draft does not know throws before any state changes.
-    let frame: Buffer | undefined;
-    if (codec.state === 'open') {
-      const withCode = args.code === undefined ? {} : { code: args.code };
-      frame = codec.encode(
-        this.caps.closeCodes ? { type: 'close', ...withCode, reason: args.reason } : { type: 'close' },
-      );
-    }
-    this.state = CLOSING;
-    if (frame) transport.write(frame);
+    const mapped = closeCodeFor(this.draft, args.code);
+    const frame = codec.encode(
+      mapped === undefined ? { type: 'close' } : { type: 'close', code: mapped, reason: args.reason },
+      PAST,
+    );
+    if (this.state === OPEN_STATE) this.state = CLOSING;
+    this.writeClose(transport, frame);
     this.startCloseTimer();
     this.afterCodec();
   }
@@ -182,7 +189,7 @@ export class Connection extends BrowserStyleEmitter {
     this.abortHandshake = undefined;
     this.state = OPEN_STATE;
     setup.transport.attach(new ConnectionSink(this));
-    if (setup.emitOpen) this.emit('open');
+    if (setup.emitOpen) this.emitSafely('open');
   }
 
   /** The handshake was refused or broke: 'error' then 'close' 1006 (WHATWG "fail the WebSocket connection"). */
@@ -191,7 +198,7 @@ export class Connection extends BrowserStyleEmitter {
     this.state = CLOSED;
     this.abortHandshake = undefined;
     this.emitError(err);
-    this.emit('close', 1006, '', false);
+    this.emitSafely('close', 1006, '', false);
   }
 
   private abortConnecting(err: Error): void {
@@ -201,12 +208,28 @@ export class Connection extends BrowserStyleEmitter {
   }
 
   private control(type: 'ping' | 'pong', data: SendData | undefined, cb: SendCallback | undefined): boolean {
-    if (!this.caps.ping) throw new UsageError('PING_UNSUPPORTED', `${this.draft} has no ping or pong`);
     if (this.state === CONNECTING) throw notOpenError(CONNECTING);
     const payload = controlPayload(type, data);
+    if (!this.caps.ping) {
+      // As websocket-driver: a draft without ping is no error in the program, the peer just cannot be asked.
+      this.callLater(cb, new UsageError('PING_UNSUPPORTED', `${this.draft} has no ping or pong`));
+      return false;
+    }
     const { transport, codec } = this;
     if (!this.canSend() || !transport || !codec) return this.sendRefused(cb);
-    return transport.write(codec.encode({ type, data: payload }), cb);
+    return transport.write(codec.encode({ type, data: payload }, PAST), cb);
+  }
+
+  private sendLegacyBinary(payload: Buffer, transport: Transport, codec: Codec, cb?: SendCallback): boolean {
+    const policy = this.legacyPolicy;
+    const text = legacyText(policy, payload);
+    if (text !== undefined) return transport.write(codec.encode({ type: 'text', data: text }, PAST), cb);
+    this.undeliveredCount++;
+    const err = new UsageError('BINARY_UNSUPPORTED', `${this.draft} has no binary messages`);
+    this.callLater(cb, policy === 'drop' ? undefined : err);
+    // RFC 6455 §7.4.1 1003 "a type of data it cannot accept"; hixie carries no code, only the close.
+    if (policy === 'close') this.close(1003, 'binary messages cannot be delivered');
+    return false;
   }
 
   private ready(): { transport: Transport; codec: Codec } {
@@ -216,135 +239,31 @@ export class Connection extends BrowserStyleEmitter {
   }
 
   /**
-   * OPEN and the codec still open: it may already have consumed the peer's close earlier in the batch
-   * being dispatched (and queued the echo), after which RFC 6455 §5.5.1 allows no more data frames.
+   * Data may go out until our close frame is written: while OPEN, and while CLOSING after the peer's close
+   * when the reply is still held. Messages decoded earlier in the batch that carried the peer's close are
+   * emitted while OPEN; the codec is already closed then, hence `pastClose` on every encode.
    */
   private canSend(): boolean {
-    return this.state === OPEN_STATE && this.codec?.state === 'open';
+    if (this.closeWritten || this.endSent || this.terminated) return false;
+    return this.state === OPEN_STATE || this.heldReply !== undefined;
   }
 
   /** ws 8 "send after close": no throw (the peer's close can arrive at any time), the error goes to `cb`. */
   private sendRefused(cb: SendCallback | undefined): false {
-    if (cb) {
-      const err = notOpenError(this.state);
-      queueMicrotask(() => cb(err));
-    }
+    if (cb) this.callLater(cb, notOpenError(this.state));
     return false;
   }
 
-  get [HELD](): number {
-    return this.codec?.bufferedBytes ?? 0;
-  }
-
-  [ON_DATA](bytes: Buffer): void {
-    if (this.state === CLOSED || !this.codec) return;
-    this.dispatch(this.codec.push(bytes));
-  }
-
-  [ON_END](): void {
-    if (this.state === CLOSED || !this.codec) return;
-    this.peerEndSeen = true;
-    this.dispatch(this.codec.end());
-    if (this.state === OPEN_STATE) this.state = CLOSING;
-    // Servers made by http run with allowHalfOpen: answer the FIN ourselves.
-    this.endTransport();
-  }
-
-  /**
-   * Emit what one read decoded, writing the codec's frames (pongs, close echo) in event order, before the
-   * next event reaches user code, as ws does. The transport is corked meanwhile, so those frames and
-   * whatever the listeners send leave together in one syscall.
-   */
-  private dispatch(events: readonly CodecEvent[]): void {
-    const transport = this.transport;
-    if (events.length === 0 || !transport) {
-      this.afterCodec();
-      return;
-    }
-    transport.cork();
-    try {
-      this.emitEvents(events, transport);
-    } finally {
-      transport.uncork();
-    }
-  }
-
-  private emitEvents(events: readonly CodecEvent[], transport: Transport): void {
-    for (let i = 0; i < events.length; i++) {
-      if (this.state === CLOSED || this.terminated) return;
-      const event = events[i]!;
-      switch (event.type) {
-        case 'text':
-        case 'binary':
-          this.emit('message', event.data, event.type === 'binary');
-          break;
-        case 'ping': {
-          // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.
-          const next = events[i + 1];
-          if (next?.type === 'send') {
-            // Coalesced while the peer does not read: a ping flood cannot queue pongs without end.
-            transport.writeAutoReply(next.bytes);
-            i++;
-          }
-          this.emit('ping', event.data);
-          break;
-        }
-        case 'pong':
-          this.emit('pong', event.data);
-          break;
-        case 'close':
-          this.peerClose = { code: event.code, reason: event.reason };
-          if (this.state === OPEN_STATE) this.state = CLOSING;
-          break;
-        case 'send':
-          transport.write(event.bytes);
-          break;
-        case 'fail':
-          this.fault = { closeCode: event.closeCode };
-          if (this.state === OPEN_STATE) this.state = CLOSING;
-          this.emitError(new ProtocolFault(event.fault, event.message));
-          break;
+  /** A send callback runs on a later tick; one that throws is reported like a throwing listener. */
+  private callLater(cb: SendCallback | undefined, err: Error | undefined): void {
+    if (!cb) return;
+    queueMicrotask(() => {
+      try {
+        cb(err);
+      } catch (thrown) {
+        this.listenerFailed(thrown);
       }
-    }
-    this.afterCodec();
-  }
-
-  /** After a close exchange or a fault the TCP connection is closed (RFC 6455 §7.1.1, §7.1.7). */
-  private afterCodec(): void {
-    if (this.state === CLOSED || !this.codec) return;
-    if (this.fault !== undefined || this.codec.state === 'closed') this.endTransport();
-  }
-
-  private endTransport(): void {
-    if (this.endSent || !this.transport) return;
-    this.endSent = true;
-    this.transport.end();
-    this.startCloseTimer();
-  }
-
-  private startCloseTimer(): void {
-    if (this.cancelCloseTimer || !this.transport) return;
-    const transport = this.transport;
-    this.cancelCloseTimer = transport.setTimer(this.closeTimeout, () => transport.destroy());
-  }
-
-  [ON_CLOSE](): void {
-    if (this.state === CLOSED) return;
-    this.state = CLOSED;
-    this.cancelCloseTimer?.();
-    const { code, reason, wasClean } = closeOutcome({
-      caps: this.caps,
-      fault: this.fault,
-      peerClose: this.peerClose,
-      terminated: this.terminated,
-      peerEndSeen: this.peerEndSeen,
     });
-    this.emit('close', code, reason, wasClean);
-  }
-
-  private emitError(err: Error): void {
-    // A connection nobody listens to for errors must not crash the process (a bad client never affects others).
-    if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 }
 

@@ -20,3 +20,13 @@ export function isValidClientKey(key: string): boolean {
   // Strict base64 of exactly 16 bytes: 22 significant characters, the last one with zero padding bits.
   return /^[A-Za-z0-9+/]{21}[AQgw]==$/.test(key);
 }
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Versions 7 and 8 as real clients sent them: npm `ws` 0.4.x-0.8.x used base64("8-" + Date.now()), 15
+ * bytes, and em-websocket accepted it. Any non-empty base64 value; the accept hash works on any string.
+ */
+export function isLegacyClientKey(key: string): boolean {
+  return key.length > 0 && BASE64.test(key);
+}

@@ -36,8 +36,11 @@ export type CodecEvent =
   | { readonly type: 'pong'; readonly data: Buffer }
   /** The peer's close frame (hixie-76: `FF 00`, reported as 1005). */
   | { readonly type: 'close'; readonly code: number; readonly reason: string }
-  /** Bytes the codec wants written on its own: an automatic pong or the close echo. */
-  | { readonly type: 'send'; readonly bytes: Buffer }
+  /**
+   * Bytes the codec wants written on its own: an automatic pong, or (`closes: true`) our close frame, the
+   * echo of the peer's close or the close of a fault. After a `closes` send no data frame may follow.
+   */
+  | { readonly type: 'send'; readonly bytes: Buffer; readonly closes?: true }
   /** The peer broke the protocol; the codec has already queued its close frame as a `send` event if the draft has one. */
   | {
       readonly type: 'fail';
@@ -48,6 +51,10 @@ export type CodecEvent =
 
 /** ws 8's limit on the frames of one message: past it the message is refused (1008, or the draft's code). */
 export const DEFAULT_MAX_FRAGMENTS = 16_384;
+
+export interface EncodeOptions {
+  readonly pastClose?: boolean;
+}
 
 /** What a user asks a codec to encode. */
 export type OutboundMessage =
@@ -69,8 +76,13 @@ export interface Codec {
   push(bytes: Uint8Array): CodecEvent[];
   /** The transport ended: reports a truncated frame, if any. */
   end(): CodecEvent[];
-  /** Encode one message. Throws UsageError on misuse (binary on hixie, data after close, bad code). */
-  encode(message: OutboundMessage): Buffer;
+  /**
+   * Encode one message. Throws UsageError on misuse (binary on hixie, data after close, bad code).
+   * `pastClose`: encode even though this codec already produced its close frame in the batch being
+   * dispatched. Only the caller knows whether that frame was written yet; until it is, RFC 6455 §5.5.1
+   * lets the application still answer the messages decoded before the peer's close.
+   */
+  encode(message: OutboundMessage, options?: EncodeOptions): Buffer;
   readonly state: CodecState;
   /** Bytes held waiting for the rest of a frame or message (for limits and tests). */
   readonly bufferedBytes: number;

@@ -1,6 +1,7 @@
 // Pairs a client side with its upstream side: messages through the policy, backpressure both ways,
-// idle timers per side, and the close of one side mapped onto the other (RFC 6455 §7.1.4, §7.4.1).
-import type { Forward } from './policy.js';
+// idle timers per side, and a close relayed end to end: one side's close frame goes to the other, messages
+// keep flowing until that side answers, and its answer is the first side's reply (RFC 6455 §5.5.1, §7.1.4).
+import type { CloseSpec, Forward } from './policy.js';
 import { idleClose, mapClose, shutdownClose } from './policy.js';
 import type { Side } from './side.js';
 
@@ -13,8 +14,8 @@ export interface BridgeOptions {
   readonly highWaterMark: number;
   readonly clientIdleTimeout: number;
   readonly upstreamIdleTimeout: number;
-  /** Counts one relayed message: direction and payload bytes. */
-  readonly relayed: (from: Who, bytes: number, isBinary: boolean, forward: Forward) => void;
+  /** Counts one message written to the other side (never one dropped or refused): direction and bytes. */
+  readonly relayed: (from: Who, bytes: number) => void;
   /** Both sides are finished: who ended first and with what. */
   readonly done: (by: Who | 'gateway', code: number, reason: string) => void;
 }
@@ -22,6 +23,8 @@ export interface BridgeOptions {
 /** One client and its upstream. Construct after both are open; it binds both sides at once. */
 export class Bridge {
   private readonly open = { client: true, upstream: true };
+  /** The gateway sent this side a close (relayed, idle, shutdown, policy): its close frame is the answer. */
+  private readonly asked = { client: false, upstream: false };
   private readonly paused = { client: false, upstream: false };
   private readonly timers: { client?: NodeJS.Timeout; upstream?: NodeJS.Timeout } = {};
   private first: { by: Who | 'gateway'; code: number; reason: string } | undefined;
@@ -43,8 +46,8 @@ export class Bridge {
   /** Graceful shutdown: both sides get a close (1001 where the draft carries codes). */
   shutdown(): void {
     this.first ??= { by: 'gateway', code: 1001, reason: 'gateway shutting down' };
-    if (this.open.client) this.client.close(shutdownClose(this.client.caps));
-    if (this.open.upstream) this.upstream.close(shutdownClose(this.upstream.caps));
+    this.closeSide('client', shutdownClose(this.client.caps));
+    this.closeSide('upstream', shutdownClose(this.upstream.caps));
   }
 
   terminate(): void {
@@ -54,6 +57,12 @@ export class Bridge {
 
   private side(who: Who): Side {
     return who === 'client' ? this.client : this.upstream;
+  }
+
+  private closeSide(who: Who, spec: CloseSpec): void {
+    if (!this.open[who]) return;
+    this.asked[who] = true;
+    this.side(who).close(spec);
   }
 
   private wire(who: Who): void {
@@ -67,24 +76,35 @@ export class Bridge {
       message: (data, isBinary) => {
         if (!this.open[otherWho]) return;
         const forward = map(data, isBinary);
-        this.options.relayed(who, data.length, isBinary, forward);
-        if (forward.kind === 'send') this.relay(forward.data, who, other);
+        if (forward.kind === 'send') this.relay(forward.data, who, other, data.length);
         else if (forward.kind === 'close') {
           this.first ??= {
             by: 'gateway',
             code: forward.toSource.code ?? 1005,
             reason: forward.toSource.reason,
           };
-          self.close(forward.toSource);
-          other.close(forward.toTarget);
+          this.closeSide(who, forward.toSource);
+          this.closeSide(otherWho, forward.toTarget);
         }
+      },
+      closing: (code, reason) => {
+        const spec = mapClose(code, reason, true, who, other.caps);
+        // The answer to a close the gateway sent: it becomes the other side's reply (or, when the other
+        // side is gone, this side already has its answer from close()).
+        if (this.asked[who]) {
+          if (this.open[otherWho]) other.close(spec);
+          return;
+        }
+        this.first ??= { by: who, code, reason };
+        if (this.open[otherWho]) this.closeSide(otherWho, spec);
+        else self.close({ code: code === 1005 ? undefined : code, reason });
       },
       close: (code, reason, wasClean) => {
         this.open[who] = false;
         clearTimeout(this.timers[who]);
         this.first ??= { by: who, code, reason };
         if (this.paused[otherWho]) this.resume(otherWho);
-        if (this.open[otherWho]) other.close(mapClose(code, reason, wasClean, who, other.caps));
+        if (this.open[otherWho]) this.closeSide(otherWho, mapClose(code, reason, wasClean, who, other.caps));
         else this.finish();
       },
     });
@@ -94,9 +114,10 @@ export class Bridge {
    * Send toward `target`; past the high-water mark stop reading the source until the bytes just written
    * reached the OS (write callbacks run in order, so everything before them did too).
    */
-  private relay(data: string | Buffer, source: Who, target: Side): void {
+  private relay(data: string | Buffer, source: Who, target: Side, bytes: number): void {
     let over = false;
-    target.send(data, () => {
+    target.send(data, (written) => {
+      if (written) this.options.relayed(source, bytes);
       if (over) this.resume(source);
     });
     if (target.bufferedAmount > this.options.highWaterMark && !this.paused[source]) {
@@ -116,10 +137,9 @@ export class Bridge {
     const ms = who === 'client' ? this.options.clientIdleTimeout : this.options.upstreamIdleTimeout;
     if (ms <= 0) return;
     const timer = setTimeout(() => {
-      const spec = idleClose(who, this.client.caps);
       this.first ??= { by: 'gateway', code: 1001, reason: `${who} idle timeout` };
-      if (this.open.client) this.client.close(spec);
-      if (this.open.upstream) this.upstream.close(idleClose(who, this.upstream.caps));
+      this.closeSide('client', idleClose(who, this.client.caps));
+      this.closeSide('upstream', idleClose(who, this.upstream.caps));
     }, ms);
     timer.unref();
     this.timers[who] = timer;

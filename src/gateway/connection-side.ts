@@ -1,6 +1,8 @@
 // Either end of a pairing that is a WebSocket: the client's Connection from createServer (any draft) or the
 // RFC 6455 upstream from connect(), adapted to a Side; pause()/resume() give TCP backpressure.
+import { closeCodeFor } from '../connection/close-codes.js';
 import type { Connection } from '../connection/connection.js';
+import { HOLD_CLOSE_REPLY } from '../connection/internal.js';
 import type { CloseSpec } from './policy.js';
 import type { Side, SideEvents } from './side.js';
 
@@ -10,20 +12,24 @@ import type { Side, SideEvents } from './side.js';
  */
 export function connectionSide(conn: Connection): Side {
   let early: [code: number, reason: string, wasClean: boolean] | undefined;
+  let closing: (code: number, reason: string) => void = () => {};
   const keep = (code: number, reason: string, wasClean: boolean): void => {
     early = [code, reason, wasClean];
   };
   conn.once('close', keep);
   // Faults are reported again by 'close' with their code; a listener keeps them from throwing.
   conn.on('error', () => {});
+  // The peer's close is relayed to the other side; this one answers when that side did (bridge.ts).
+  conn[HOLD_CLOSE_REPLY]((code, reason) => closing(code, reason));
   return {
     caps: conn.caps,
     get bufferedAmount() {
       return conn.bufferedAmount;
     },
-    send(data, flushed) {
-      if (conn.readyState !== 1) return;
-      conn.send(data, () => flushed());
+    send(data, done) {
+      const before = conn.undelivered;
+      // False and an error in the callback when nothing could be written; never a throw.
+      conn.send(data, (err) => done(!err && conn.undelivered === before));
     },
     close(spec) {
       closeConnection(conn, spec);
@@ -39,6 +45,7 @@ export function connectionSide(conn: Connection): Side {
     },
     bind(events: SideEvents) {
       conn.off('close', keep);
+      closing = (code, reason) => events.closing(code, reason);
       conn.on('message', (data: Buffer, isBinary: boolean) => {
         events.activity();
         events.message(data, isBinary);
@@ -58,17 +65,10 @@ export function connectionSide(conn: Connection): Side {
   };
 }
 
-/**
- * Connection.close() refuses some codes an upstream may legitimately send (1012-1014 from the IANA
- * registry, which old drafts do not know): those fall back to 1000 with the same reason.
- */
+/** Any code through the connection layer's table (close-codes.ts): what this draft can carry, never a throw. */
 export function closeConnection(conn: Connection, spec: CloseSpec): void {
-  if (conn.readyState !== 1) return;
-  try {
-    if (spec.code === undefined) conn.close();
-    else conn.close(spec.code, spec.reason);
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    conn.close(1000, spec.reason);
-  }
+  if (conn.readyState === conn.CONNECTING || conn.readyState === conn.CLOSED) return;
+  const code = closeCodeFor(conn.draft, spec.code);
+  if (code === undefined) conn.close();
+  else conn.close(code, spec.reason);
 }

@@ -1,4 +1,6 @@
 // Gateway counters and their Prometheus text exposition (format 0.0.4: HELP, TYPE, escaped label values).
+
+import { BINARY_TO_LEGACY } from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId } from '../core/types.js';
 import type { RejectReason } from './log.js';
 
@@ -31,7 +33,7 @@ export class GatewayMetrics {
   readonly bytes = zeros(DIRECTIONS);
   readonly rejections = zeros(REASONS);
   /** Upstream binary messages dropped or closed on because the client's draft has no binary frames. */
-  readonly binaryToLegacy = zeros(['close', 'drop', 'base64'] as const);
+  readonly binaryToLegacy = zeros(BINARY_TO_LEGACY);
 
   opened(draft: DraftId): void {
     this.open[draft]++;

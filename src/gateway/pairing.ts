@@ -25,7 +25,11 @@ export interface PairingInit {
 }
 
 /** The message policy for this client: websockify framing for tcp://, draft mapping for ws(s)://. */
-function policyFor(o: ResolvedOptions, conn: Connection): Pick<BridgeOptions, 'toUpstream' | 'toClient'> {
+function policyFor(
+  o: ResolvedOptions,
+  conn: Connection,
+  metrics: GatewayMetrics,
+): Pick<BridgeOptions, 'toUpstream' | 'toClient'> {
   if (o.upstream.kind === 'tcp') {
     const framing = tcpFraming(conn.caps, conn.protocol);
     return {
@@ -40,8 +44,17 @@ function policyFor(o: ResolvedOptions, conn: Connection): Pick<BridgeOptions, 't
   }
   return {
     toUpstream: clientToUpstream,
-    toClient: (data, isBinary) => upstreamToClient(data, isBinary, conn.caps, o.binaryToLegacy),
+    toClient: (data, isBinary) => {
+      if (isBinary && !conn.caps.binary) metrics.binaryToLegacy[o.binaryToLegacy]++;
+      return upstreamToClient(data, isBinary, conn.caps, o.binaryToLegacy);
+    },
   };
+}
+
+/** The client's Connection applies the binary policy itself; 'close' stays the gateway's (policy.ts). */
+function applyBinaryPolicy(o: ResolvedOptions, conn: Connection): void {
+  if (o.upstream.kind === 'tcp' || conn.caps.binary) return;
+  if (o.binaryToLegacy !== 'close') conn.binaryToLegacy = o.binaryToLegacy;
 }
 
 export function startPairing(p: PairingInit): Bridge {
@@ -53,8 +66,8 @@ export function startPairing(p: PairingInit): Bridge {
   );
   const started = Date.now();
   const counts = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
-  const tcp = o.upstream.kind === 'tcp';
   metrics.opened(conn.draft);
+  applyBinaryPolicy(o, conn);
   // Fields every record of this connection carries, so open and close lines can be joined by id.
   const about = () => ({ time: new Date().toISOString(), id: p.id, draft: conn.draft, remote });
   p.log({
@@ -66,14 +79,11 @@ export function startPairing(p: PairingInit): Bridge {
     protocol: conn.protocol,
   });
   return new Bridge(connectionSide(conn), p.upstream, {
-    ...policyFor(o, conn),
+    ...policyFor(o, conn, metrics),
     highWaterMark: o.highWaterMark,
     clientIdleTimeout: o.clientIdleTimeout,
     upstreamIdleTimeout: o.upstreamIdleTimeout,
-    relayed: (from, bytes, isBinary, forward) => {
-      if (from === 'upstream' && !tcp && isBinary && !conn.caps.binary)
-        metrics.binaryToLegacy[o.binaryToLegacy]++;
-      if (forward.kind !== 'send') return;
+    relayed: (from, bytes) => {
       if (from === 'client') {
         counts.messagesIn++;
         counts.bytesIn += bytes;

@@ -1,10 +1,15 @@
 // The gateway's mapping policy between a client of any draft and an RFC 6455 or TCP upstream (pure).
 // Close codes: RFC 6455 §7.4.1 and §7.1.5; hixie-75/76 carry none. websockify framing: binary or base64.
+import type { BinaryToLegacy } from '../connection/legacy-binary.js';
 import type { Caps } from '../core/types.js';
 
-/** What to do with a binary upstream message when the client's draft has no binary frames (hixie). */
-export type BinaryToLegacy = 'close' | 'drop' | 'base64';
-export const BINARY_TO_LEGACY: readonly BinaryToLegacy[] = ['close', 'drop', 'base64'];
+/**
+ * What to do with a binary upstream message when the client's draft has no binary frames (hixie): the
+ * connection layer's policy (connection/legacy-binary.ts). 'close' is the gateway's own: it ends both
+ * sides, with 1003 toward the upstream.
+ */
+export type { BinaryToLegacy } from '../connection/legacy-binary.js';
+export { BINARY_TO_LEGACY } from '../connection/legacy-binary.js';
 
 /** A close to perform on one side: `code` undefined means a close without a status code. */
 export interface CloseSpec {
@@ -51,10 +56,10 @@ export function fitReason(reason: string): string {
 }
 
 /**
- * An upstream message toward the client. Text is text on every draft. Binary reaches a client whose
- * draft lacks binary frames according to `binaryToLegacy`: 'base64' sends it as base64 text, 'drop'
- * discards it, 'close' ends both sides: 1003 toward the upstream (RFC 6455 §7.4.1) and a clean close
- * toward the client, whose draft cannot carry the code anyway.
+ * An upstream message toward the client. Text is text on every draft; binary is passed on as binary and
+ * the client's Connection applies `binaryToLegacy` when its draft lacks binary frames ('base64', 'utf8',
+ * 'drop', 'error'), except 'close', which ends both sides here: 1003 toward the upstream (RFC 6455
+ * §7.4.1) and a clean close toward the client, whose draft cannot carry the code anyway.
  */
 export function upstreamToClient(
   data: Buffer,
@@ -63,19 +68,12 @@ export function upstreamToClient(
   binaryToLegacy: BinaryToLegacy,
 ): Forward {
   if (!isBinary) return { kind: 'send', data: data.toString('utf8') };
-  if (clientCaps.binary) return { kind: 'send', data };
-  switch (binaryToLegacy) {
-    case 'base64':
-      return { kind: 'send', data: data.toString('base64') };
-    case 'drop':
-      return { kind: 'drop' };
-    default:
-      return {
-        kind: 'close',
-        toSource: { code: CLOSE_UNSUPPORTED_DATA, reason: 'client cannot receive binary messages' },
-        toTarget: { code: undefined, reason: '' },
-      };
-  }
+  if (clientCaps.binary || binaryToLegacy !== 'close') return { kind: 'send', data };
+  return {
+    kind: 'close',
+    toSource: { code: CLOSE_UNSUPPORTED_DATA, reason: 'client cannot receive binary messages' },
+    toTarget: { code: undefined, reason: '' },
+  };
 }
 
 /** A client message toward an RFC 6455 upstream: every draft's messages fit, unchanged. */

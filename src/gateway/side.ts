@@ -9,15 +9,23 @@ export interface SideEvents {
   close(code: number, reason: string, wasClean: boolean): void;
   /** Inbound traffic of any kind (messages, pings, pongs): restarts that side's idle timer. */
   activity(): void;
+  /**
+   * The side's peer sent its close frame (WebSocket sides only). The side holds its reply and keeps
+   * accepting sends until `close()` answers it, or its close timeout passes (RFC 6455 §5.5.1, §7.1.2).
+   */
+  closing(code: number, reason: string): void;
 }
 
 export interface Side {
   readonly caps: Caps;
   /** Bytes accepted and not yet handed to the OS. */
   readonly bufferedAmount: number;
-  /** A string is a text message, a Buffer binary; `flushed` runs once these bytes reached the OS. */
-  send(data: string | Buffer, flushed: () => void): void;
-  /** Start an orderly close; the side still reports `close` when it is done. */
+  /**
+   * A string is a text message, a Buffer binary. `done` runs once: `written` true when these bytes
+   * reached the OS, false when nothing was written (closed, or a draft that cannot carry the message).
+   */
+  send(data: string | Buffer, done: (written: boolean) => void): void;
+  /** Start an orderly close, or answer the peer's; the side still reports `close` when it is done. */
   close(spec: CloseSpec): void;
   /** Drop the transport now. */
   terminate(): void;

@@ -42,9 +42,12 @@ function tcpSide(socket: Socket): Side {
     get bufferedAmount() {
       return socket.writableLength;
     },
-    send(data, flushed) {
-      if (socket.destroyed || socket.writableEnded) return;
-      socket.write(data, () => flushed());
+    send(data, done) {
+      if (socket.destroyed || socket.writableEnded) {
+        queueMicrotask(() => done(false));
+        return;
+      }
+      socket.write(data, (err) => done(!err));
     },
     close(_spec: CloseSpec) {
       // A TCP stream has no close frame: half-close, and the peer's FIN (or a reset) finishes it.

@@ -1,7 +1,6 @@
 // maxBufferedBytes: one byte budget shared by every connection of a server, for bytes held for frames and
 // messages not yet complete, so 100 attackers cannot each hold maxPayload at once.
 import type { Connection } from '../connection/connection.js';
-import { UsageError } from '../core/faults.js';
 
 /** The server-wide count; each transport adds what its connection holds after every read. */
 export class ByteBudget {
@@ -24,16 +23,7 @@ export function refuseWhenOverBudget(conn: Connection): () => void {
       return;
     }
     refused = true;
-    if (!conn.caps.closeCodes) {
-      conn.close();
-      return;
-    }
-    try {
-      conn.close(TRY_AGAIN_LATER, 'server busy');
-    } catch (err) {
-      // hybi-07/08 have no 1013: the nearest code they carry is 1001 "going away".
-      if (!(err instanceof UsageError)) throw err;
-      conn.close(1001, 'server busy');
-    }
+    // The connection's close-code table turns 1013 into what the draft carries (1001 on hybi-07/08).
+    conn.close(TRY_AGAIN_LATER, 'server busy');
   };
 }

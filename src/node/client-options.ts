@@ -1,4 +1,9 @@
 // connect() options: validation and defaults (docs/api.md "Node layer").
+import {
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+} from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
   checkOptions,
@@ -30,6 +35,8 @@ export interface ClientOptions {
   readonly servername?: string;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
+  /** What send(binary) does toward a hixie server (docs/api.md "What every draft guarantees"). */
+  readonly binaryToLegacy?: BinaryToLegacy;
 }
 
 export interface ResolvedClientOptions {
@@ -46,6 +53,7 @@ export interface ResolvedClientOptions {
   readonly rejectUnauthorized: boolean | undefined;
   readonly servername: string | undefined;
   readonly rng: Rng | undefined;
+  readonly binaryToLegacy: BinaryToLegacy;
 }
 
 const isHeaders: OptionCheck = (v) => {
@@ -72,6 +80,7 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   rejectUnauthorized: isBoolean,
   servername: isString,
   rng: isFunction,
+  binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
 export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
@@ -95,5 +104,6 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     rejectUnauthorized: o.rejectUnauthorized,
     servername: o.servername,
     rng: o.rng,
+    binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

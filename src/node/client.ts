@@ -65,6 +65,7 @@ export function connect(url: string | URL, options?: ClientOptions): Connection 
     role: 'client',
     url: target.href,
     closeTimeout: o.closeTimeout,
+    binaryToLegacy: o.binaryToLegacy,
   });
   runHandshake(conn, draft, request, openSocket(target, o), o, rng);
   return conn;

@@ -2,6 +2,11 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import {
+  BINARY_TO_LEGACY,
+  type BinaryToLegacy,
+  DEFAULT_BINARY_TO_LEGACY,
+} from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type Caps, DEFAULT_MAX_FRAGMENTS, type DraftId } from '../core/types.js';
 import { isDraftId } from '../drafts.js';
 import {
@@ -14,6 +19,7 @@ import {
   isPositiveNumber,
   isString,
   type OptionCheck,
+  oneOf,
 } from './options-check.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK } from './socket-transport.js';
 
@@ -66,6 +72,8 @@ export interface ServerOptions {
   readonly maxConnections?: number;
   readonly trustProxy?: boolean;
   readonly httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** What send(binary) does toward a hixie client (docs/api.md "What every draft guarantees"). */
+  readonly binaryToLegacy?: BinaryToLegacy;
 }
 
 export interface ResolvedServerOptions {
@@ -88,6 +96,7 @@ export interface ResolvedServerOptions {
   readonly maxConnections: number;
   readonly trustProxy: boolean;
   readonly httpHandler: ServerOptions['httpHandler'];
+  readonly binaryToLegacy: BinaryToLegacy;
 }
 
 export const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -136,6 +145,7 @@ const SPEC: Readonly<Record<keyof ServerOptions, OptionCheck>> = {
   maxConnections: isMaxConnections,
   trustProxy: isBoolean,
   httpHandler: isFunction,
+  binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
@@ -171,5 +181,6 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxConnections: o.maxConnections ?? Number.POSITIVE_INFINITY,
     trustProxy: o.trustProxy ?? false,
     httpHandler: o.httpHandler,
+    binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

@@ -9,6 +9,7 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
+import { reportOrLog } from '../connection/listener-errors.js';
 import { versionList } from '../sniff/sniff.js';
 import { ByteBudget } from './byte-budget.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './server-options.js';
@@ -70,8 +71,14 @@ export class WsServer extends EventEmitter {
   /** A bug (ours or a listener's) during a handshake costs that socket only. */
   private upgradeFailed(socket: Socket, err: unknown): void {
     socket.destroy();
-    this.emit('error', err);
+    this.listenerError(err);
   }
+
+  /**
+   * A user callback threw: emitted as 'error' when someone listens, else logged to stderr once. The
+   * process goes on serving (docs/api.md "Errors in your callbacks").
+   */
+  private readonly listenerError = (err: unknown): void => reportOrLog(this, err, 'a server callback');
 
   /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */
   close(cb?: (err?: Error) => void): void {
@@ -150,6 +157,7 @@ export class WsServer extends EventEmitter {
       editHeaders: (lines, req) => this.emit('headers', lines, req),
       wantsHeaders: () => this.listenerCount('headers') > 0,
       rejected: (status, reason, req) => this.emit('rejected', status, reason, req),
+      listenerError: this.listenerError,
       opened: (conn) => {
         // A handshake that was under way when close() began: tell that client the server is going away.
         if (this.closing) {

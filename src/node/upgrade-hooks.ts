@@ -98,9 +98,10 @@ export interface Refusal {
   readonly reason: string;
 }
 
-/** Runs verifyClient (sync or async) on a request negotiation already accepted. */
+/** Runs verifyClient (sync or async) on a request negotiation already accepted; a throw is a 500, reported. */
 export async function verify(
   options: ResolvedServerOptions,
+  report: (err: unknown) => void,
   req: IncomingMessage,
   facts: Omit<VerifyClientInfo, 'req'>,
 ): Promise<Refusal | undefined> {
@@ -109,7 +110,8 @@ export async function verify(
   let verdict: VerifyClientResult;
   try {
     verdict = await verifyClient({ req, ...facts });
-  } catch {
+  } catch (err) {
+    report(err);
     return { status: 500, reason: 'verifyClient failed' };
   }
   if (verdict === true) return undefined;
@@ -120,6 +122,7 @@ export async function verify(
 /** Runs handleProtocols (sync or async): the chosen subprotocol, or a refusal when the hook failed. */
 export async function chooseProtocol(
   options: ResolvedServerOptions,
+  report: (err: unknown) => void,
   offered: readonly string[],
   req: IncomingMessage,
 ): Promise<{ chosen: string | undefined } | Refusal> {
@@ -127,7 +130,8 @@ export async function chooseProtocol(
   if (!handleProtocols) return { chosen: undefined };
   try {
     return { chosen: await handleProtocols([...offered], req) };
-  } catch {
+  } catch (err) {
+    report(err);
     return { status: 500, reason: 'handleProtocols failed' };
   }
 }

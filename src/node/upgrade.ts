@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Connection } from '../connection/connection.js';
-import { OPEN } from '../connection/internal.js';
+import { OPEN, SET_LISTENER_ERRORS } from '../connection/internal.js';
 import { requestOrigin } from '../core/headers.js';
 import { serializeRejection } from '../core/http-head.js';
 import { cryptoRng } from '../core/rng.js';
@@ -34,6 +34,8 @@ export interface UpgradeHost {
   wantsHeaders(): boolean;
   rejected(status: number, reason: string, req: IncomingMessage): void;
   opened(conn: Connection): void;
+  /** A user callback threw (verifyClient, handleProtocols, 'connection' or a connection's listener). */
+  readonly listenerError: (err: unknown) => void;
 }
 
 /** One handshake's fixed facts, passed along its steps. */
@@ -156,7 +158,7 @@ async function runHooks(
     if (attempt.over) return;
   }
   if (options.verifyClient) {
-    const refusal = await verify(options, hs.req, {
+    const refusal = await verify(options, hs.host.listenerError, hs.req, {
       draft,
       caps: getDraft(draft).caps,
       ...client,
@@ -168,7 +170,7 @@ async function runHooks(
   }
   let accept = negotiation.accept;
   if (offered !== undefined && options.handleProtocols) {
-    const choice = await chooseProtocol(options, offered, hs.req);
+    const choice = await chooseProtocol(options, hs.host.listenerError, offered, hs.req);
     if (attempt.over) return;
     if (!('chosen' in choice)) return reject(hs, waiting, choice);
     const { chosen } = choice;
@@ -220,7 +222,9 @@ function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffe
     role: 'server',
     url: req.url ?? '/',
     closeTimeout: host.options.closeTimeout,
+    binaryToLegacy: host.options.binaryToLegacy,
   });
+  conn[SET_LISTENER_ERRORS](host.listenerError);
   const { options } = host;
   const transport = new SocketTransport(socket, {
     writeHighWaterMark: options.writeHighWaterMark,
@@ -239,7 +243,13 @@ function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffe
   });
   watchIdle(conn, transport, options.idleTimeout);
   host.opened(conn);
-  hs.done(conn, req);
+  try {
+    hs.done(conn, req);
+  } catch (err) {
+    // A throwing 'connection' listener costs this connection only (docs/api.md "Errors in your callbacks").
+    host.listenerError(err);
+    conn.close(1011, 'internal error');
+  }
   // After the user's 'connection' listener ran, so it sees frames pipelined behind the handshake.
   transport.start(leftover, false);
 }

@@ -135,12 +135,18 @@ describe('Connection messages', () => {
     expect(names(log)).toEqual(['drain']);
   });
 
-  it('refuses binary and ping on hixie, and sends after close', async () => {
+  it('binary and ping on hixie never throw: false, nothing written, the callback gets why', async () => {
     const { conn, transport } = setup('hixie-76');
-    expect(() => conn.send(Buffer.from([1]))).toThrowError(
-      expect.objectContaining({ code: 'BINARY_UNSUPPORTED' }),
+    const start = transport.output().length;
+    let binaryErr: unknown;
+    expect(conn.send(Buffer.from([1]), (e) => (binaryErr = e))).toBe(false);
+    expect(conn.undelivered).toBe(1);
+    const pingErr = await new Promise<unknown>((resolve) =>
+      expect(conn.ping(undefined, resolve)).toBe(false),
     );
-    expect(() => conn.ping()).toThrowError(expect.objectContaining({ code: 'PING_UNSUPPORTED' }));
+    expect(pingErr).toMatchObject({ code: 'PING_UNSUPPORTED' });
+    expect(binaryErr).toMatchObject({ code: 'BINARY_UNSUPPORTED' });
+    expect(transport.output().length).toBe(start);
     conn.close();
     // ws 8 semantics (docs/api.md): past OPEN, send() does not throw; it writes nothing and reports NOT_OPEN.
     const before = transport.output().length;
@@ -166,6 +172,7 @@ describe('Connection closing (hybi)', () => {
     expect(conn.readyState).toBe(Connection.CLOSING);
     const answer = peerReads();
     expect(answer).toContainEqual({ type: 'close', code: 4000, reason: 'bye' });
+    expect(conn.send('after our close')).toBe(false);
     expect(transport.timers.map((t) => t.ms)).toEqual([5000]);
     expect(transport.ended).toBe(false);
     // The peer codec queued its echo of our code as a 'send' event.
@@ -174,17 +181,17 @@ describe('Connection closing (hybi)', () => {
     transport.peerSends(echo.bytes);
     expect(transport.ended).toBe(true);
     transport.closed();
-    expect(log.at(-1)).toEqual(['close', 4000, '', true]);
+    expect(log.at(-1)).toEqual(['close', 4000, 'bye', true]);
     expect(conn.readyState).toBe(Connection.CLOSED);
     expect(transport.liveTimers()).toBe(0);
   });
 
-  it('peer closes: we echo, end TCP, report its code', () => {
+  it('peer closes: we echo its code and reason, end TCP, report them', () => {
     const { conn, transport, peer, peerReads, log } = setup('hybi-10', 'client');
     transport.peerSends(peer.encode({ type: 'close', code: 1001, reason: 'away' }));
     expect(conn.readyState).toBe(Connection.CLOSING);
     expect(peerReads().filter((e) => e.type === 'close')).toEqual([
-      { type: 'close', code: 1001, reason: '' },
+      { type: 'close', code: 1001, reason: 'away' },
     ]);
     expect(transport.ended).toBe(true);
     transport.closed();

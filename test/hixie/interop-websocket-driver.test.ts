@@ -159,7 +159,7 @@ describe('websocket-driver server, draft-76, server closes first', () => {
     await client.write(codec.encode({ type: 'text', data: 'please close' }));
     await client.until(() => client.events.some((e) => e.type === 'close'), "the server's FF 00");
     expect(client.events).toEqual([
-      { type: 'send', bytes: Buffer.from([0xff, 0x00]) },
+      { type: 'send', bytes: Buffer.from([0xff, 0x00]), closes: true },
       { type: 'close', code: 1005, reason: '' },
     ]);
     expect(codec.state).toBe('closed');

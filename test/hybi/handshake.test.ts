@@ -1,4 +1,5 @@
 // Hybi opening handshakes for every draft (RFC 6455 §4.1, §4.2, §4.4): accepted, refused with 400, verified.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { acceptValue } from '../../src/core/crypto.js';
 import { UsageError } from '../../src/core/faults.js';
@@ -96,16 +97,22 @@ for (const draft of [rfc6455, hybi10, hybi07]) {
       ['no key', requestFor(draft, without('Sec-WebSocket-Key'))],
       ['two keys', requestFor(draft, add('Sec-WebSocket-Key', KEY))],
       ['comma-joined keys', requestFor(draft, replace('Sec-WebSocket-Key', `${KEY}, ${KEY}`))],
-      [
-        'key with non-zero padding bits',
-        requestFor(draft, replace('Sec-WebSocket-Key', 'AQIDBAUGBwgJCgsMDQ4PEC==')),
-      ],
-      ['key of 1 byte', requestFor(draft, replace('Sec-WebSocket-Key', 'YQ=='))],
+      ['key that is not base64', requestFor(draft, replace('Sec-WebSocket-Key', 'not base64!'))],
       ['key with trailing garbage', requestFor(draft, replace('Sec-WebSocket-Key', `${KEY}garbage`))],
-      [
-        'key of 32 bytes',
-        requestFor(draft, replace('Sec-WebSocket-Key', Buffer.alloc(32, 7).toString('base64'))),
-      ],
+      // RFC 6455 §4.2.1 item 5 is strict on version 13 only: 7 and 8 take any base64 (as em-websocket did).
+      ...(draft.version === 13
+        ? ([
+            [
+              'key with non-zero padding bits',
+              requestFor(draft, replace('Sec-WebSocket-Key', 'AQIDBAUGBwgJCgsMDQ4PEC==')),
+            ],
+            ['key of 1 byte', requestFor(draft, replace('Sec-WebSocket-Key', 'YQ=='))],
+            [
+              'key of 32 bytes',
+              requestFor(draft, replace('Sec-WebSocket-Key', Buffer.alloc(32, 7).toString('base64'))),
+            ],
+          ] as [string, RequestHead][])
+        : []),
       ['no version', requestFor(draft, without('Sec-WebSocket-Version'))],
       ['two versions', requestFor(draft, add('Sec-WebSocket-Version', String(draft.version)))],
       [
@@ -129,6 +136,20 @@ for (const draft of [rfc6455, hybi10, hybi07]) {
         expect(result.reason.length).toBeGreaterThan(0);
       });
     }
+
+    if (draft.version !== 13)
+      it('accepts the keys real v7/v8 clients sent: base64 of any length (npm ws 0.4-0.8: 15 bytes)', () => {
+        const wsKey = Buffer.from(`8-${1_700_000_000_000}`).toString('base64');
+        for (const key of [wsKey, 'YQ==', Buffer.alloc(32, 7).toString('base64')]) {
+          const result = draft.acceptRequest(requestFor(draft, replace('Sec-WebSocket-Key', key)), ALL);
+          expect(result.ok).toBe(true);
+          expect(result.ok && result.response.toString('latin1')).toContain(
+            `Sec-WebSocket-Accept: ${createHash('sha1')
+              .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+              .digest('base64')}\r\n`,
+          );
+        }
+      });
 
     it('lists only the versions the server accepts', () => {
       const bad = requestFor(draft, without('Sec-WebSocket-Key'));

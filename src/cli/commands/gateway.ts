@@ -22,7 +22,7 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --cert FILE --key FILE       terminate TLS (wss://) with this PEM certificate chain and key
   --allow-origin ORIGIN        allowed Origin (repeatable): https://a.example, a.example, *.example.com, *
   --rewrite REGEX=REPLACEMENT  rewrite the request path before forwarding (repeatable, first match wins)
-  --binary-to-legacy MODE      upstream binary toward hixie clients: close (default), drop, base64
+  --binary-to-legacy MODE      upstream binary toward hixie clients: close (default), drop, base64, utf8, error
   --drafts LIST                client drafts accepted (default: all), e.g. rfc6455,hixie-76
   --client-idle-timeout DUR    close when the client sends nothing for DUR (e.g. 60s; default off)
   --upstream-idle-timeout DUR  the same for the upstream

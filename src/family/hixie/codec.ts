@@ -1,7 +1,14 @@
 // The hixie-75/76 codec: sentinel text frames, `FF 00` closing handshake on -76 (hixie-76 §4.2, §5.3, §7.1).
 import { asBuffer, EMPTY } from '../../core/bytes.js';
 import { ProtocolFault, UsageError } from '../../core/faults.js';
-import type { Codec, CodecEvent, CodecOptions, CodecState, OutboundMessage } from '../../core/types.js';
+import type {
+  Codec,
+  CodecEvent,
+  CodecOptions,
+  CodecState,
+  EncodeOptions,
+  OutboundMessage,
+} from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
 import { HixieDecoder } from './decoder.js';
 
@@ -79,16 +86,17 @@ class HixieCodec implements Codec {
     return events;
   }
 
-  encode(message: OutboundMessage): Buffer {
+  encode(message: OutboundMessage, options?: EncodeOptions): Buffer {
     if (message.type === 'binary')
       throw new UsageError('BINARY_UNSUPPORTED', 'hixie drafts cannot send binary messages');
     if (message.type === 'ping' || message.type === 'pong')
       throw new UsageError('PING_UNSUPPORTED', 'hixie drafts have no ping or pong');
-    if (this.current !== 'open') throw new UsageError('NOT_OPEN', 'the connection is closing or closed');
+    if (this.current !== 'open' && options?.pastClose !== true)
+      throw new UsageError('NOT_OPEN', 'the connection is closing or closed');
     if (message.type === 'text') return encodeHixieText(message.data);
     // close: hixie has no code or reason on the wire; they are ignored.
     if (this.profile.closingHandshake) {
-      this.current = 'closing';
+      if (this.current === 'open') this.current = 'closing';
       return Buffer.from(HIXIE_CLOSE_FRAME);
     }
     // hixie-75: closing TCP is the close, so there is nothing to write.
@@ -98,7 +106,8 @@ class HixieCodec implements Codec {
 
   /** hixie-76 §4.2: answer the peer's `FF 00` with ours unless ours already went out. */
   private peerClosed(events: CodecEvent[]): void {
-    if (this.current === 'open') events.push({ type: 'send', bytes: Buffer.from(HIXIE_CLOSE_FRAME) });
+    if (this.current === 'open')
+      events.push({ type: 'send', bytes: Buffer.from(HIXIE_CLOSE_FRAME), closes: true });
     this.current = 'closed';
     this.decoder.reset();
     events.push({ type: 'close', code: 1005, reason: '' });

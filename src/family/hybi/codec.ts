@@ -7,6 +7,7 @@ import {
   type CodecOptions,
   type CodecState,
   DEFAULT_MAX_FRAGMENTS,
+  type EncodeOptions,
   type OutboundMessage,
   type Role,
 } from '../../core/types.js';
@@ -82,8 +83,8 @@ export class HybiCodec implements Codec, FrameSink {
     return events;
   }
 
-  encode(message: OutboundMessage): Buffer {
-    if (this.state !== 'open')
+  encode(message: OutboundMessage, options?: EncodeOptions): Buffer {
+    if (this.state !== 'open' && options?.pastClose !== true)
       throw new UsageError('NOT_OPEN', `cannot send: the connection is ${this.state}`);
     switch (message.type) {
       case 'text': {
@@ -123,7 +124,7 @@ export class HybiCodec implements Codec, FrameSink {
     if (reasonBytes.length > MAX_CLOSE_REASON)
       throw new UsageError('REASON_TOO_LONG', `close reason over ${MAX_CLOSE_REASON} bytes`);
     const frame = encodeCloseFrame(OP_CLOSE, code, reasonBytes, this.mask());
-    this.state = 'closing';
+    if (this.state === 'open') this.state = 'closing';
     return frame;
   }
 
@@ -202,8 +203,14 @@ export class HybiCodec implements Codec, FrameSink {
     }
     this.events.push({ type: 'close', code, reason });
     if (this.state === 'open') {
-      const echo = encodeCloseFrame(OP_CLOSE, code === NO_STATUS ? undefined : code, EMPTY, this.mask());
-      this.events.push({ type: 'send', bytes: echo });
+      // The reply echoes code and reason (as ws does): the reason already fit the peer's frame.
+      const echo = encodeCloseFrame(
+        OP_CLOSE,
+        code === NO_STATUS ? undefined : code,
+        payload.subarray(2),
+        this.mask(),
+      );
+      this.events.push({ type: 'send', bytes: echo, closes: true });
     }
     this.state = 'closed';
     this.release();
@@ -214,7 +221,11 @@ export class HybiCodec implements Codec, FrameSink {
   private fail(fault: FaultName, message: string, sendClose = true): false {
     const closeCode = faultCloseCode(this.profile, fault);
     if (sendClose && this.state === 'open' && isCloseCodeAllowed(this.profile, closeCode))
-      this.events.push({ type: 'send', bytes: encodeCloseFrame(OP_CLOSE, closeCode, EMPTY, this.mask()) });
+      this.events.push({
+        type: 'send',
+        bytes: encodeCloseFrame(OP_CLOSE, closeCode, EMPTY, this.mask()),
+        closes: true,
+      });
     this.events.push({ type: 'fail', fault, closeCode, message });
     this.state = 'closed';
     this.reader.stop();

@@ -1,7 +1,7 @@
 // Server side of the hybi opening handshake (RFC 6455 §4.2.1 reading, §4.2.2 answering, §4.4 versions).
 
 import { EMPTY } from '../../core/bytes.js';
-import { acceptValue, isValidClientKey } from '../../core/crypto.js';
+import { acceptValue, isLegacyClientKey, isValidClientKey } from '../../core/crypto.js';
 import { hasToken, headerList, headerValue, singleHeader } from '../../core/headers.js';
 import { serializeHead } from '../../core/http-head.js';
 import type {
@@ -44,8 +44,10 @@ function checkRequest(profile: HybiProfile, head: RequestHead): string | undefin
   const key = singleHeader(head.headers, 'Sec-WebSocket-Key');
   if (key === 'duplicate') return 'more than one Sec-WebSocket-Key header';
   if (key.value === undefined) return 'missing Sec-WebSocket-Key header';
-  // RFC 6455 §4.2.1 item 5: base64 of a 16-byte value.
-  if (!isValidClientKey(key.value)) return 'Sec-WebSocket-Key is not base64 of 16 bytes';
+  // RFC 6455 §4.2.1 item 5: base64 of a 16-byte value. Versions 7/8 take any base64 (isLegacyClientKey).
+  if (profile.version === 13 && !isValidClientKey(key.value))
+    return 'Sec-WebSocket-Key is not base64 of 16 bytes';
+  if (profile.version !== 13 && !isLegacyClientKey(key.value)) return 'Sec-WebSocket-Key is not base64';
   const version = singleHeader(head.headers, 'Sec-WebSocket-Version');
   if (version === 'duplicate') return 'more than one Sec-WebSocket-Version header';
   if (version.value === undefined) return 'missing Sec-WebSocket-Version header';
