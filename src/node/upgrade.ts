@@ -150,7 +150,14 @@ async function runHooks(
   // The whole request first (hixie-76 key3): what verifyClient sets up (a gateway's upstream) is never
   // held by a client that sends a head and then nothing.
   const bodyLength = negotiation.accept.bodyLength;
-  if (bodyLength > 0 && options.verifyClient) {
+  let headSent = false;
+  if (bodyLength > 0 && options.verifyClient && waiting.pending.length < bodyLength) {
+    // The 101 head still goes out first, or a proxy holding key3 until it sees it deadlocks (ws #687).
+    // A hixie head does not depend on the hooks: its protocol is the client's own (handleProtocols is
+    // not asked on hixie); a refusal after it can only drop the connection.
+    hs.socket.setNoDelay(true);
+    hs.socket.write(responseHead(hs.host, negotiation.accept, hs.req));
+    headSent = true;
     await new Promise<void>((resolve) => {
       waiting.pending.whenAtLeast(bodyLength, resolve);
       hs.socket.once('close', () => resolve());
@@ -166,6 +173,7 @@ async function runHooks(
       signal: attempt.signal,
     });
     if (attempt.over) return;
+    if (refusal && headSent) return dropAfterHead(hs, waiting, refusal);
     if (refusal) return reject(hs, waiting, refusal);
   }
   let accept = negotiation.accept;
@@ -179,13 +187,31 @@ async function runHooks(
     if (!again.ok) return reject(hs, waiting, again.rejection);
     accept = again.accept;
   }
-  answer(hs, draft, accept, waiting);
+  answer(hs, draft, accept, waiting, headSent);
 }
 
-/** The 101 (and the hixie-76 answer once key3 is in), then the open connection. */
-function answer(hs: Handshake, draft: DraftId, accept: Accepted, waiting: Waiting | undefined): undefined {
+/** A refusal once the 101 head is out (hixie-76 waiting for key3): the connection can only be dropped. */
+function dropAfterHead(
+  hs: Handshake,
+  waiting: Waiting,
+  refusal: { status: number; reason: string },
+): undefined {
+  waiting.attempt.giveUp('refused', `refused with ${refusal.status}`);
+  hs.host.rejected(refusal.status, refusal.reason, hs.req);
+  hs.socket.destroy();
+  return undefined;
+}
+
+/** The 101 (unless `headSent`) and the hixie-76 answer once key3 is in, then the open connection. */
+function answer(
+  hs: Handshake,
+  draft: DraftId,
+  accept: Accepted,
+  waiting: Waiting | undefined,
+  headSent = false,
+): undefined {
   const { socket } = hs;
-  const response = responseHead(hs.host, accept, hs.req);
+  const response = headSent ? Buffer.alloc(0) : responseHead(hs.host, accept, hs.req);
   // Nagle would hold a second small write (the hixie-76 answer) until the 101 is acknowledged.
   socket.setNoDelay(true);
   const have = waiting ? waiting.pending.length : hs.head.length;

@@ -201,7 +201,7 @@ describe('the abort signal and limits around async hooks', () => {
     expect(abortCode(infos[0])).toBe('refused');
   });
 
-  it('hixie-76: key3 never arriving: verifyClient is never asked (nothing it sets up is held), closed at the timeout', async () => {
+  it('hixie-76: key3 never arriving: the 101 head goes out, verifyClient is never asked, closed at the timeout', async () => {
     const { infos, verifyClient } = recording();
     const { port, opened } = await server({
       handshakeTimeout: 150,
@@ -215,14 +215,15 @@ describe('the abort signal and limits around async hooks', () => {
     const c = raw(port);
     c.write(request.bytes.subarray(0, request.bytes.length - 8));
     const started = Date.now();
+    // Written before key3, or a proxy that holds key3 until it sees the 101 would deadlock (ws #687).
+    expect(statusOf(await c.head())).toBe(101);
     await c.closed;
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
-    expect(c.received.length).toBe(0);
     expect(infos).toHaveLength(0);
     expect(opened).toHaveLength(0);
   });
 
-  it('hixie-76: key3 sent apart from the head still reaches verifyClient and opens', async () => {
+  it('hixie-76: key3 sent after the 101 head reaches verifyClient, then the answer and the connection', async () => {
     const { infos, verifyClient } = recording();
     const { port, opened } = await server({ verifyClient });
     const request = getDraft('hixie-76').buildRequest({
@@ -232,11 +233,12 @@ describe('the abort signal and limits around async hooks', () => {
     });
     const c = raw(port);
     c.write(request.bytes.subarray(0, request.bytes.length - 8));
+    expect(statusOf(await c.head())).toBe(101);
     await delay(50);
     expect(infos).toHaveLength(0);
     c.write(request.bytes.subarray(request.bytes.length - 8));
-    expect(statusOf(await c.head())).toBe(101);
-    expect(infos).toHaveLength(1);
+    await until(() => infos.length === 1);
+    await c.atLeast((await c.head()).length + 16);
     await until(() => opened.length === 1);
     c.destroy();
   });
