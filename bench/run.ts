@@ -4,8 +4,9 @@ import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from './lib/args.js';
 import { formatTables, machine, Results } from './lib/report.js';
-import { echoSuite, handshakeSuite, memorySuite } from './net/suite.js';
+import { compressionSuite, echoSuite, handshakeSuite, memorySuite } from './net/suite.js';
 import { parserSuite } from './parser/suite.js';
+import { scaleSuite } from './scale/suite.js';
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   if (args.suites.includes('echo')) await echoSuite(results, opts);
   if (args.suites.includes('handshake')) await handshakeSuite(results, opts);
   if (args.suites.includes('memory')) await memorySuite(results, opts);
+  if (args.suites.includes('compression')) await compressionSuite(results, opts);
+  if (args.suites.includes('scale')) await scaleSuite(results, opts);
   const seconds = (Date.now() - started) / 1000;
   log(formatTables(results));
   log(`\nfinished in ${seconds.toFixed(0)} s; ${results.errorCount} error(s)`);

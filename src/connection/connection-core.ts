@@ -80,13 +80,13 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
     this.reportListenerError = report;
   }
 
-  [ON_DRAIN](): void {
-    this.emitSafely('drain');
-  }
-
-  /** Bytes the codec holds for incomplete frames and messages (maxBufferedBytes). */
+  /** Bytes the codec holds for incomplete frames and messages (the server-wide byte budget counts them). */
   get [HELD](): number {
     return this.codec?.bufferedBytes ?? 0;
+  }
+
+  [ON_DRAIN](): void {
+    this.emitSafely('drain');
   }
 
   [ON_DATA](bytes: Buffer): void {

@@ -7,8 +7,8 @@ export interface SinkTarget {
   [ON_DATA](bytes: Buffer): void;
   [ON_END](): void;
   [ON_CLOSE](): void;
-  readonly [HELD]: number;
   [ON_DRAIN](): void;
+  readonly [HELD]: number;
 }
 
 export class ConnectionSink implements TransportSink {

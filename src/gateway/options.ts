@@ -1,5 +1,6 @@
 // createGateway() options: their types, defaults and validation (unknown options throw a TypeError naming them).
 import { ALL_DRAFTS, type DraftId } from '../core/types.js';
+import { type PerMessageDeflateOptions, resolveCompression } from '../node/compression-options.js';
 import type { LogRecord } from './log.js';
 import { originMatcher } from './origin.js';
 import { BINARY_TO_LEGACY, type BinaryToLegacy } from './policy.js';
@@ -42,6 +43,11 @@ export interface GatewayOptions {
   readonly shutdownTimeout?: number;
   /** The gateway sits behind a proxy: append to its X-Forwarded-For and honour X-Forwarded-Proto. */
   readonly trustProxy?: boolean;
+  /**
+   * Every connection starts with a PROXY protocol v1/v2 header (HAProxy `send-proxy`/`send-proxy-v2`):
+   * the address in it is the client's, for logs, X-Forwarded-For and limits. Default false.
+   */
+  readonly proxyProtocol?: boolean;
   /** CA certificate(s) for a `wss://` upstream, and whether to verify it (default true). */
   readonly upstreamCa?: string | Buffer;
   readonly upstreamRejectUnauthorized?: boolean;
@@ -50,6 +56,13 @@ export interface GatewayOptions {
   /** Paths served over plain HTTP on the same listener; `false` disables. */
   readonly healthPath?: string | false;
   readonly metricsPath?: string | false;
+  /**
+   * Compression toward clients (permessage-deflate and the legacy x-webkit-deflate-frame), as createServer's
+   * option; and toward a ws:// upstream, as connect's. Each side negotiates its own: messages are bridged
+   * inflated, so a deflate-frame client can sit behind a permessage-deflate upstream. Default off.
+   */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  readonly upstreamPerMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 export type UpstreamTarget =
@@ -76,11 +89,14 @@ export interface ResolvedOptions {
   readonly connectTimeout: number;
   readonly shutdownTimeout: number;
   readonly trustProxy: boolean;
+  readonly proxyProtocol: boolean;
   readonly upstreamCa: string | Buffer | undefined;
   readonly upstreamRejectUnauthorized: boolean;
   readonly log: (record: LogRecord) => void;
   readonly healthPath: string | false;
   readonly metricsPath: string | false;
+  readonly perMessageDeflate: boolean | PerMessageDeflateOptions;
+  readonly upstreamPerMessageDeflate: boolean | PerMessageDeflateOptions;
 }
 
 const KNOWN = new Set([
@@ -103,11 +119,14 @@ const KNOWN = new Set([
   'connectTimeout',
   'shutdownTimeout',
   'trustProxy',
+  'proxyProtocol',
   'upstreamCa',
   'upstreamRejectUnauthorized',
   'log',
   'healthPath',
   'metricsPath',
+  'perMessageDeflate',
+  'upstreamPerMessageDeflate',
 ]);
 
 /** Parse the upstream URL: ws/wss need a host; tcp needs a host and a port and nothing else. */
@@ -154,6 +173,20 @@ function pem(v: unknown, name: string): string | Buffer {
   return v;
 }
 
+/** Checked here with the same rules as createServer/connect, so a bad value fails at startup. */
+function compressionOption(
+  o: Record<string, unknown>,
+  name: string,
+  where: 'createServer' | 'connect',
+): boolean | PerMessageDeflateOptions {
+  const v = o[name];
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean' && (typeof v !== 'object' || v === null || Array.isArray(v)))
+    throw new TypeError(`${name}: expected a boolean or an object`);
+  resolveCompression(where, v as boolean | PerMessageDeflateOptions);
+  return v as boolean | PerMessageDeflateOptions;
+}
+
 /** Validate and default every option; throws a TypeError naming the first bad or unknown option. */
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options: expected an object');
@@ -174,7 +207,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   const tls = o.tls as { cert?: unknown; key?: unknown } | undefined;
   if (tls !== undefined && (typeof tls !== 'object' || tls === null))
     throw new TypeError('tls: expected { cert, key }');
-  for (const b of ['trustProxy', 'upstreamRejectUnauthorized'])
+  for (const b of ['trustProxy', 'proxyProtocol', 'upstreamRejectUnauthorized'])
     if (o[b] !== undefined && typeof o[b] !== 'boolean') throw new TypeError(`${b}: expected a boolean`);
   if (o.log !== undefined && typeof o.log !== 'function') throw new TypeError('log: expected a function');
   if (o.host !== undefined && typeof o.host !== 'string') throw new TypeError('host: expected a string');
@@ -200,10 +233,13 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     connectTimeout: num(o, 'connectTimeout', 10_000, 1),
     shutdownTimeout: num(o, 'shutdownTimeout', 10_000, 0),
     trustProxy: (o.trustProxy as boolean | undefined) ?? false,
+    proxyProtocol: (o.proxyProtocol as boolean | undefined) ?? false,
     upstreamCa: o.upstreamCa === undefined ? undefined : pem(o.upstreamCa, 'upstreamCa'),
     upstreamRejectUnauthorized: (o.upstreamRejectUnauthorized as boolean | undefined) ?? true,
     log: (o.log as ((r: LogRecord) => void) | undefined) ?? (() => {}),
     healthPath: path(o, 'healthPath', '/healthz'),
     metricsPath: path(o, 'metricsPath', '/metrics'),
+    perMessageDeflate: compressionOption(o, 'perMessageDeflate', 'createServer'),
+    upstreamPerMessageDeflate: compressionOption(o, 'upstreamPerMessageDeflate', 'connect'),
   };
 }

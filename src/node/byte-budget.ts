@@ -13,7 +13,8 @@ const TRY_AGAIN_LATER = 1013;
 
 /**
  * What a connection does when its read pushes the budget over: the first time it is closed with 1013
- * (1001 on drafts without 1013, a bare close on hixie); if it still grows while closing it is dropped.
+ * (mapped by the close-code table: 1001 on drafts without 1013, a bare close on hixie); if it still
+ * grows while closing it is dropped.
  */
 export function refuseWhenOverBudget(conn: Connection): () => void {
   let refused = false;
@@ -23,7 +24,6 @@ export function refuseWhenOverBudget(conn: Connection): () => void {
       return;
     }
     refused = true;
-    // The connection's close-code table turns 1013 into what the draft carries (1001 on hybi-07/08).
     conn.close(TRY_AGAIN_LATER, 'server busy');
   };
 }

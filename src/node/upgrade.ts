@@ -2,20 +2,19 @@
 // once, collect the hixie-76 body (key3, drafts.md §2 "The 8-byte body through proxies"), then open.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { Connection } from '../connection/connection.js';
-import { OPEN, SET_LISTENER_ERRORS } from '../connection/internal.js';
+import type { Connection } from '../connection/connection.js';
+import { EMPTY } from '../core/bytes.js';
 import { requestOrigin } from '../core/headers.js';
 import { serializeRejection } from '../core/http-head.js';
-import { cryptoRng } from '../core/rng.js';
 import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { negotiate } from '../sniff/negotiate.js';
-import { type ByteBudget, refuseWhenOverBudget } from './byte-budget.js';
-import { watchIdle } from './keepalive.js';
+import type { ByteBudget } from './byte-budget.js';
+import { openServerConnection } from './open-server.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions } from './server-options.js';
-import { ignoreSocketError, SocketTransport } from './socket-transport.js';
+import { ignoreSocketError } from './socket-transport.js';
 import { chooseProtocol, HandshakeAttempt, verify } from './upgrade-hooks.js';
 
 type Accepted = Extract<AcceptResult, { ok: true }>;
@@ -68,12 +67,15 @@ function reject(
   hs: Handshake,
   waiting: Waiting | undefined,
   rejection: { status: number; reason: string; headers?: readonly HeaderLine[] },
+  headWritten = false,
 ): undefined {
   const { host, socket, req } = hs;
   const { status, reason, headers = [] } = rejection;
   waiting?.attempt.giveUp('refused', `refused with ${status}`);
   host.rejected(status, reason, req);
-  if (!socket.destroyed && socket.writable) socket.end(serializeRejection({ status, reason, headers }));
+  // After a hixie-76 101 head no status can follow: without its 16-byte answer the client fails.
+  if (!headWritten && !socket.destroyed && socket.writable)
+    socket.end(serializeRejection({ status, reason, headers }));
   else socket.destroy();
   return undefined;
 }
@@ -114,6 +116,7 @@ export function runUpgrade(
     drafts: options.drafts,
     secure,
     ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.perMessageDeflate ? { compression: options.perMessageDeflate.policy } : {}),
   };
   // The draft parses the offer (hybi asks with its list; hixie echoes its one value without asking).
   let offered: readonly string[] | undefined;
@@ -147,17 +150,15 @@ async function runHooks(
   const waiting = startWaiting(hs);
   const { attempt } = waiting;
   const { draft } = negotiation;
-  // The whole request first (hixie-76 key3): what verifyClient sets up (a gateway's upstream) is never
-  // held by a client that sends a head and then nothing.
+  // Hixie-76: what verifyClient sets up (a gateway's upstream) must never be held by a client that sends
+  // a head and then nothing, so it runs once key3 is in. A proxy (nginx) holds key3 until it sees the 101
+  // (ws #687), so the head goes out first; a refusal after that can only drop the connection.
   const bodyLength = negotiation.accept.bodyLength;
-  let headSent = false;
-  if (bodyLength > 0 && options.verifyClient && waiting.pending.length < bodyLength) {
-    // The 101 head still goes out first, or a proxy holding key3 until it sees it deadlocks (ws #687).
-    // A hixie head does not depend on the hooks: its protocol is the client's own (handleProtocols is
-    // not asked on hixie); a refusal after it can only drop the connection.
+  const headFirst =
+    bodyLength > 0 && options.verifyClient !== undefined && waiting.pending.length < bodyLength;
+  if (headFirst) {
     hs.socket.setNoDelay(true);
     hs.socket.write(responseHead(hs.host, negotiation.accept, hs.req));
-    headSent = true;
     await new Promise<void>((resolve) => {
       waiting.pending.whenAtLeast(bodyLength, resolve);
       hs.socket.once('close', () => resolve());
@@ -173,8 +174,7 @@ async function runHooks(
       signal: attempt.signal,
     });
     if (attempt.over) return;
-    if (refusal && headSent) return dropAfterHead(hs, waiting, refusal);
-    if (refusal) return reject(hs, waiting, refusal);
+    if (refusal) return reject(hs, waiting, refusal, headFirst);
   }
   let accept = negotiation.accept;
   if (offered !== undefined && options.handleProtocols) {
@@ -187,31 +187,19 @@ async function runHooks(
     if (!again.ok) return reject(hs, waiting, again.rejection);
     accept = again.accept;
   }
-  answer(hs, draft, accept, waiting, headSent);
+  answer(hs, draft, accept, waiting, headFirst);
 }
 
-/** A refusal once the 101 head is out (hixie-76 waiting for key3): the connection can only be dropped. */
-function dropAfterHead(
-  hs: Handshake,
-  waiting: Waiting,
-  refusal: { status: number; reason: string },
-): undefined {
-  waiting.attempt.giveUp('refused', `refused with ${refusal.status}`);
-  hs.host.rejected(refusal.status, refusal.reason, hs.req);
-  hs.socket.destroy();
-  return undefined;
-}
-
-/** The 101 (unless `headSent`) and the hixie-76 answer once key3 is in, then the open connection. */
+/** The 101 (and the hixie-76 answer once key3 is in), then the open connection. */
 function answer(
   hs: Handshake,
   draft: DraftId,
   accept: Accepted,
   waiting: Waiting | undefined,
-  headSent = false,
+  headWritten = false,
 ): undefined {
   const { socket } = hs;
-  const response = headSent ? Buffer.alloc(0) : responseHead(hs.host, accept, hs.req);
+  const response = headWritten ? EMPTY : responseHead(hs.host, accept, hs.req);
   // Nagle would hold a second small write (the hixie-76 answer) until the 101 is acknowledged.
   socket.setNoDelay(true);
   const have = waiting ? waiting.pending.length : hs.head.length;
@@ -219,7 +207,7 @@ function answer(
     // Usual case (RFC 6455 has no body; hixie-76 key3 came with the head): one write, one segment.
     const bytes = waiting ? waiting.pending.release() : hs.head;
     const body = accept.bodyLength > 0 ? accept.answerBody(bytes.subarray(0, accept.bodyLength)) : undefined;
-    socket.write(body ? Buffer.concat([response, body]) : response);
+    socket.write(body ? (headWritten ? body : Buffer.concat([response, body])) : response);
     waiting?.attempt.succeeded();
     open(hs, draft, accept, bytes.subarray(accept.bodyLength));
     return;
@@ -238,44 +226,7 @@ function answer(
 }
 
 function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffer): void {
-  const { host, req, socket } = hs;
-  // Not reading until the transport starts (a 'data' listener would resume the stream by itself).
-  socket.pause();
-  const draft = getDraft(draftId);
-  const conn = new Connection({
-    draft: draftId,
-    caps: draft.caps,
-    role: 'server',
-    url: req.url ?? '/',
-    closeTimeout: host.options.closeTimeout,
-    binaryToLegacy: host.options.binaryToLegacy,
-  });
-  conn[SET_LISTENER_ERRORS](host.listenerError);
-  const { options } = host;
-  const transport = new SocketTransport(socket, {
-    writeHighWaterMark: options.writeHighWaterMark,
-    budget: { shared: host.budget, over: refuseWhenOverBudget(conn) },
-  });
-  conn[OPEN]({
-    transport,
-    codec: draft.createCodec('server', {
-      maxPayload: options.maxPayload,
-      maxFragments: options.maxFragments,
-      rng: cryptoRng,
-    }),
-    protocol: accept.protocol,
-    extensions: accept.extensions,
-    emitOpen: false,
-  });
-  watchIdle(conn, transport, options.idleTimeout);
-  host.opened(conn);
-  try {
-    hs.done(conn, req);
-  } catch (err) {
-    // A throwing 'connection' listener costs this connection only (docs/api.md "Errors in your callbacks").
-    host.listenerError(err);
-    conn.close(1011, 'internal error');
-  }
-  // After the user's 'connection' listener ran, so it sees frames pipelined behind the handshake.
-  transport.start(leftover, false);
+  const { req } = hs;
+  const accepted = { ...accept, draft: draftId, url: req.url ?? '/' };
+  openServerConnection(hs.host, hs.socket, accepted, req, hs.done, leftover);
 }

@@ -1,6 +1,7 @@
 // The window between a client's verification (its upstream opened) and its open connection: nothing the
-// upstream sends meanwhile is lost, an upstream dying meanwhile ends the pairing, a client that goes away
-// releases its upstream and its place, and a hixie-76 client that never sends key3 gets no upstream at all.
+// upstream sends meanwhile is lost, an upstream dying meanwhile ends the pairing, a hixie-76 client gets
+// its 101 head at once but opens no upstream before its key3, and a client that goes away releases its
+// upstream and its place.
 import { once } from 'node:events';
 import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -56,12 +57,12 @@ describe('gateway handshake window', () => {
     });
     const { gw } = await startGateway({ upstream: up.url });
     const client = hixie76(gw.address().port);
-    // The 101 head goes out before key3 (proxies may hold key3 until they see it); the upstream waits.
+    // The 101 head comes before key3 (proxies hold key3 until they see it); the upstream waits for key3.
     expect(await client.status()).toBe(101);
     await new Promise((r) => setTimeout(r, 100));
     expect(up.seen).toHaveLength(0);
     client.sendKey3();
-    // The upstream speaks as soon as it is open, before the client's connection is handed over.
+    // The upstream greets as soon as it is connected, before the gateway has paired it with the client.
     await until(() => up.seen.length === 1);
     await until(() => client.events().length >= 1);
     expect(client.events()[0]).toEqual({ type: 'text', data: Buffer.from('hello first') });
@@ -87,7 +88,7 @@ describe('gateway handshake window', () => {
     await up.close();
   });
 
-  it('a hixie-76 client whose key3 never comes: no upstream is opened, the client is dropped at the timeout', async () => {
+  it('a hixie-76 client whose key3 never comes opens no upstream and is dropped after the timeout', async () => {
     const up = await echoUpstream();
     const { gw, url } = await startGateway({ upstream: up.url, handshakeTimeout: 150, connectTimeout: 100 });
     const client = hixie76(gw.address().port);

@@ -2,7 +2,7 @@
 // and checks what the server holds meanwhile and that a well-behaved client still gets its echo.
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientFrame, flood, rawPeer } from '../../scripts/soak/raw.js';
-import { parseServeArgs, startServe } from '../../src/cli/commands/serve.js';
+import { startServe } from '../../src/cli/commands/serve.js';
 import type { Connection } from '../../src/connection/connection.js';
 import type { WsServer } from '../../src/node/server.js';
 import { closeServer, delay, once, openClient, startEchoServer, until } from './helpers.js';
@@ -138,9 +138,15 @@ describe('writeHighWaterMark: a peer that does not read stops being read from', 
 
 describe('wscompat serve', () => {
   it('its echo honours send() returning false: a never-reading client holds far less than the mark', async () => {
-    const settings = parseServeArgs(['--port', '0']);
-    if (settings === 'help') throw new Error('unexpected help');
-    const { server, url } = await startServe(settings);
+    const { server, url } = await startServe({
+      port: 0,
+      host: '127.0.0.1',
+      drafts: ['rfc6455'],
+      maxPayload: undefined,
+      protocols: undefined,
+      tls: undefined,
+      quiet: true,
+    });
     cleanups.push(() => closeServer(server));
     const port = Number(new URL(url).port);
     const peer = await rawPeer(port);

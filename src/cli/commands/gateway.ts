@@ -9,7 +9,10 @@ import {
 } from '../../gateway/config.js';
 import { createGateway } from '../../gateway/gateway.js';
 import { jsonLine } from '../../gateway/log.js';
-import { type FlagSpec, parseArgs, UsageFault } from '../args.js';
+import { GatewayMetrics } from '../../gateway/metrics.js';
+import { parseCommand, UsageFault } from '../args.js';
+import { CliFailure, EXIT, listenFailure } from '../failure.js';
+import { isWorker, joinGroup, parseWorkers, runGroup } from '../workers.js';
 
 const HELP = `usage: wscompat gateway --listen HOST:PORT --upstream URL [options]
 
@@ -34,28 +37,40 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --handshake-timeout DUR      client handshake limit (default 10s)
   --connect-timeout DUR        upstream connect + handshake limit (default 10s)
   --shutdown-timeout DUR       on SIGTERM, wait this long for closes (default 10s)
+  --drain-timeout DUR          the same (the name used with --workers)
+  --workers N|auto             worker processes sharing the port (default 1; auto = CPU count);
+                               /metrics sums them all, a crashed worker is replaced
   --trust-proxy                behind nginx/HAProxy: append to X-Forwarded-For, honour X-Forwarded-Proto
+  --proxy-protocol             every connection starts with a PROXY v1/v2 header (HAProxy send-proxy-v2):
+                               log and limit by the client address in it
   --upstream-ca FILE           CA certificate for a wss:// upstream
   --upstream-insecure          do not verify the wss:// upstream's certificate
   --health-path PATH           health check path (default /healthz; 'off' disables)
   --metrics-path PATH          Prometheus metrics path (default /metrics; 'off' disables)
   --quiet                      no JSON-lines log on stdout
+
+exit status: 0 drained after SIGTERM/SIGINT; 1 usage or configuration error;
+6 cannot listen (port in use, address not on this machine) or read a file it was given.
 `;
 
-const FLAGS: Record<string, FlagSpec> = {
+type FlagOption = { type: 'boolean' | 'string'; multiple?: boolean; short?: string };
+
+const FLAGS: Record<string, FlagOption> = {
   help: { type: 'boolean', short: 'h' },
   config: { type: 'string' },
   ...Object.fromEntries(
     Object.entries(SETTINGS).map(([key, kind]) => [
       flagName(key),
-      { type: kind === 'boolean' ? 'boolean' : kind === 'list' ? 'list' : 'string' } satisfies FlagSpec,
+      kind === 'list'
+        ? { type: 'string', multiple: true }
+        : { type: kind === 'boolean' ? 'boolean' : 'string' },
     ]),
   ),
 };
 
 /** Flags (kebab-case) over the config file (camelCase): the merged settings. */
 function settingsFrom(argv: string[]): RawSettings | 'help' {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const { values: flags, positionals } = parseCommand(argv, FLAGS);
   if (flags.help) return 'help';
   if (positionals.length > 0) throw new UsageFault(`unexpected argument '${positionals[0]}'`);
   const settings: Record<string, unknown> =
@@ -69,6 +84,7 @@ function settingsFrom(argv: string[]): RawSettings | 'help' {
 
 export async function run(argv: string[]): Promise<number> {
   let built: ReturnType<typeof toGatewayOptions>;
+  let workers: number;
   try {
     const settings = settingsFrom(argv);
     if (settings === 'help') {
@@ -76,9 +92,17 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     built = toGatewayOptions(settings);
+    workers = parseWorkers(settings.workers as string | undefined);
   } catch (err) {
+    // A file that cannot be read is the machine's problem (6), not the command line's (1).
+    if (err instanceof ConfigError && (err.cause as { code?: unknown } | undefined)?.code !== undefined)
+      throw new CliFailure(err.message, EXIT.local);
     if (err instanceof ConfigError) throw new UsageFault(err.message);
     throw err;
+  }
+  if (workers > 1 && !isWorker) {
+    const drainTimeout = built.options.shutdownTimeout ?? 10_000;
+    return runGroup({ workers, drainTimeout, name: 'wscompat gateway' });
   }
   const log = built.quiet
     ? undefined
@@ -90,10 +114,13 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof TypeError) throw new UsageFault(err.message);
     throw err;
   }
-  return new Promise<number>((resolve) => {
+  const group = joinGroup(() => gateway.metrics.snapshot());
+  if (isWorker) gateway.setMetricsSource(async () => GatewayMetrics.sum(await group()).render());
+  return new Promise<number>((resolve, reject) => {
     gateway.on('error', (err: Error) => {
-      process.stderr.write(`wscompat gateway: ${err.message}\n`);
-      if (gateway.address() === null) resolve(1);
+      const { host, port } = built.options;
+      if (gateway.address() === null) reject(listenFailure(err, host ?? '0.0.0.0', port ?? 0));
+      else process.stderr.write(`wscompat gateway: ${err.message}\n`);
     });
     // Graceful shutdown: stop accepting, close every connection with 1001, wait, exit.
     const stop = (): void => {
@@ -101,9 +128,16 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
-  }).then((code) => {
-    // Exit even if some stray handle (a slow peer's socket) would keep the loop alive.
-    setImmediate(() => process.exit(code)).unref();
-    return code;
-  });
+  }).then(
+    (code) => {
+      // Exit even if some stray handle (a slow peer's socket) would keep the loop alive.
+      setImmediate(() => process.exit(code)).unref();
+      return code;
+    },
+    (err: unknown) => {
+      // The failure is main's to print; the exit code must still win over stray handles.
+      setImmediate(() => process.exit(err instanceof CliFailure ? err.code : EXIT.internal)).unref();
+      throw err;
+    },
+  );
 }
