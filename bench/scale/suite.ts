@@ -66,6 +66,7 @@ async function workersFigures(results: Results, opts: ScaleOptions): Promise<voi
       const config: EchoConfig = {
         port: started.port,
         draft: 'rfc6455',
+        kind: 'text',
         conns,
         size,
         window: 8,
