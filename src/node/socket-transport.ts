@@ -15,6 +15,9 @@ export interface TransportLimits {
   readonly budget?: { readonly shared: ByteBudget; readonly over: () => void };
 }
 
+/** Writes queued at once beyond which reading pauses too, whatever their size (about 200 bytes each). */
+export const MAX_QUEUED_WRITES = 1024;
+
 const DEFAULT_LIMITS: TransportLimits = { writeHighWaterMark: DEFAULT_WRITE_HIGH_WATER_MARK };
 
 /** The socket's transport, so its listeners can be shared functions instead of closures per connection. */
@@ -62,6 +65,8 @@ export class SocketTransport implements Transport {
   private reply: Buffer | undefined;
   /** What this connection last counted against the budget. */
   private counted = 0;
+  /** Writes since the write buffer was last empty. */
+  private queued = 0;
 
   constructor(
     private readonly socket: ByteStream,
@@ -73,18 +78,28 @@ export class SocketTransport implements Transport {
   }
 
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {
-    if (this.socket.destroyed || this.socket.writableEnded) {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) {
       if (cb) queueMicrotask(() => cb(new Error('the socket is closed')));
       return false;
     }
-    const ok = this.socket.write(bytes, cb);
-    // Past the socket's own small mark write() says false; past ours a peer that does not read stops
-    // being read from, so it stops costing memory (its TCP window closes instead).
-    if (!ok && !this.congested && this.socket.writableLength > this.limits.writeHighWaterMark) {
-      this.congested = true;
-      this.socket.pause();
-    }
-    return ok;
+    if (socket.writableLength === 0) this.queued = 0;
+    this.queued++;
+    if (
+      this.congested ||
+      (socket.writableLength + bytes.length <= this.limits.writeHighWaterMark &&
+        this.queued <= MAX_QUEUED_WRITES)
+    )
+      return socket.write(bytes, cb);
+    // A peer that does not read stops being read from, so it stops costing memory (its TCP window closes
+    // instead). Counted in writes too: a queued write costs far more than its bytes when it is a 2-byte pong.
+    this.congested = true;
+    socket.pause();
+    // Callbacks run in write order: when this one runs, everything queued before it has left.
+    return socket.write(bytes, (err) => {
+      cb?.(err);
+      this.uncongest();
+    });
   }
 
   writeAutoReply(bytes: Buffer): void {
@@ -162,16 +177,20 @@ export class SocketTransport implements Transport {
     if (this.limits.budget) this.account(this.limits.budget);
   }
 
-  /** The write buffer emptied: the held pong goes out, reading resumes, the user hears 'drain'. */
+  /** The write buffer emptied after a write returned false: the user hears 'drain'. */
   drained(): void {
+    this.uncongest();
+    this.sink?.drain();
+  }
+
+  /** The write that marked congestion has left: the held pong goes out and reading resumes. */
+  private uncongest(): void {
+    if (!this.congested) return;
+    this.congested = false;
     const reply = this.reply;
     this.reply = undefined;
-    if (this.congested) {
-      this.congested = false;
-      if (this.started && !this.paused) this.flow();
-    }
     if (reply) this.write(reply);
-    this.sink?.drain();
+    if (this.started && !this.paused) this.flow();
   }
 
   closed(): void {

@@ -95,6 +95,8 @@ describe('hixie-76 clients that never send key3, through the gateway', () => {
       cleanups.push(() => s.destroy());
       const bytes = request();
       s.write(bytes.subarray(0, bytes.length - 8));
+      // Reading, so the server's close is seen (it writes the 101 head before key3).
+      s.resume();
       stalled.push(s);
     }
     await new Promise((r) => setTimeout(r, 300));

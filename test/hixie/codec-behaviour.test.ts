@@ -6,6 +6,7 @@ import { UsageError } from '../../src/core/faults.js';
 import type { Codec, CodecEvent, Draft, OutboundMessage } from '../../src/core/types.js';
 import { hixie75 } from '../../src/hixie75/index.js';
 import { hixie76 } from '../../src/hixie76/index.js';
+import { runs } from '../support/fc-runs.js';
 import { describeEvents, feedSplit, hex, makeCodec, ROLES } from './helpers.js';
 
 const DRAFTS: readonly Draft[] = [hixie75, hixie76];
@@ -129,7 +130,7 @@ describe.each(DRAFTS)('$id properties', (draft) => {
           if (fails.length === 1) expect(ended).toEqual([]);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
   });
 
@@ -154,7 +155,7 @@ describe.each(DRAFTS)('$id properties', (draft) => {
           expect(feedSplit(makeCodec(draft, 'client'), bytes, cuts)).toEqual(expected);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -175,7 +176,7 @@ describe.each(DRAFTS)('$id properties', (draft) => {
           expect(receiver.bufferedBytes).toBe(0);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

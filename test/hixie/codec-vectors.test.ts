@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CodecEvent, Draft } from '../../src/core/types.js';
 import { hixie75 } from '../../src/hixie75/index.js';
 import { hixie76 } from '../../src/hixie76/index.js';
+import { runs } from '../support/fc-runs.js';
 import { describeEvents, feedBytewise, feedSplit, feedWhole, hex, makeCodec, ROLES } from './helpers.js';
 
 const DRAFTS: readonly Draft[] = [hixie75, hixie76];
@@ -111,7 +112,7 @@ describe.each(DRAFTS)('$id frame vectors', (draft) => {
           const got = describeEvents(feedSplit(makeCodec(draft, role), bytes, cuts));
           expect(got).toEqual(events);
         }),
-        { numRuns: 100 },
+        { numRuns: runs(100) },
       );
     });
   });

@@ -13,6 +13,7 @@ import type {
   ServerHandshakeOptions,
 } from '../../src/core/types.js';
 import { hixie76 } from '../../src/hixie76/index.js';
+import { runs } from '../support/fc-runs.js';
 import { H76_VECTORS, NEGATIVE_KEYS } from './vectors.js';
 
 const SERVER: ServerHandshakeOptions = { secure: false, drafts: ['hixie-76'] };
@@ -127,7 +128,7 @@ describe('hixie-76 server', () => {
         );
         if (!result.ok) expect(result.status).toBe(400);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -181,7 +182,7 @@ describe('hixie-76 client', () => {
         const raw = Buffer.alloc(0);
         expect(built.verify(response, body, raw)).toEqual({ ok: true, protocol: '', extensions: '' });
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../src/core/rng.js';
 import { challengeAnswer, generateKey, readKey } from '../../src/hixie76/keys.js';
+import { runs } from '../support/fc-runs.js';
 import { H76_VECTORS, NEGATIVE_KEYS } from './vectors.js';
 
 describe('hixie-76 readKey', () => {
@@ -43,7 +44,7 @@ describe('hixie-76 readKey', () => {
         const r = readKey(key);
         if (r.ok) expect(r.part).toBeLessThanOrEqual(0xffffffff);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });
@@ -63,7 +64,7 @@ describe('hixie-76 generateKey', () => {
         expect(noise.length).toBeLessThanOrEqual(12);
         expect(noise).toMatch(/^[\x21-\x2f\x3a-\x7e]+$/);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

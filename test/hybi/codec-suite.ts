@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CodecEvent, Draft, OutboundMessage, Role } from '../../src/core/types.js';
+import { runs } from '../support/fc-runs.js';
 import { codecFor, feedBytewise, feedSplit, maskFor, peerOf, plain, rawFrame } from './helpers.js';
 
 const ROLES: readonly Role[] = ['server', 'client'];
@@ -79,7 +80,7 @@ export function describeHybiCodec(draft: Draft): void {
             const received = plain(events).filter((e) => (e as { type: string }).type !== 'send');
             expect(received).toEqual(messages.map(expected));
           }),
-          { numRuns: 150 },
+          { numRuns: runs(150) },
         );
       });
 
@@ -120,7 +121,7 @@ export function describeHybiCodec(draft: Draft): void {
               })),
             );
           }),
-          { numRuns: 100 },
+          { numRuns: runs(100) },
         );
       });
 
@@ -141,7 +142,7 @@ export function describeHybiCodec(draft: Draft): void {
             if (failAt >= 0) expect(failAt).toBe(events.length - 1);
             expect(codec.push(Buffer.from([0x81, 0x00]))).toEqual([]);
           }),
-          { numRuns: 300 },
+          { numRuns: runs(300) },
         );
       });
 
@@ -166,7 +167,7 @@ export function describeHybiCodec(draft: Draft): void {
               expect(events.filter((e) => e.type === 'fail').length).toBeLessThanOrEqual(1);
             },
           ),
-          { numRuns: 200 },
+          { numRuns: runs(200) },
         );
       });
 
@@ -195,7 +196,7 @@ export function describeHybiCodec(draft: Draft): void {
               }
             },
           ),
-          { numRuns: 200 },
+          { numRuns: runs(200) },
         );
       });
     }

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Codec, CodecEvent } from '../../src/core/types.js';
+import { runs } from '../support/fc-runs.js';
 import { rawFrame } from './helpers.js';
 
 type Backend = 'native' | 'wasm' | 'js';
@@ -184,7 +185,7 @@ describe.each(['native', 'wasm', 'js'] as const)('frames across chunks, %s unmas
           expect(got.map((b) => b.toString('hex'))).toEqual(payloads.map((p) => p.toString('hex')));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });

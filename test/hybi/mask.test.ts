@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskBuffer, maskCopy, maskInPlace } from '../../src/family/hybi/mask.js';
 import { createWasmMasker } from '../../src/family/hybi/mask-wasm.js';
+import { runs } from '../support/fc-runs.js';
 
 function reference(bytes: Uint8Array, key: readonly number[]): Buffer {
   return Buffer.from(bytes.map((b, i) => b ^ key[i % 4]!));
@@ -27,7 +28,7 @@ describe('maskInPlace', () => {
         expect(host.subarray(0, shift).every((b) => b === 0xee)).toBe(true);
         expect(host.subarray(shift + bytes.length).every((b) => b === 0xee)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -39,7 +40,7 @@ describe('maskInPlace', () => {
         maskInPlace(copy, 0, copy.length, ...key);
         expect(copy.equals(Buffer.from(bytes))).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -59,7 +60,7 @@ describe('maskInPlace', () => {
         expect(host.subarray(0, shift).every((b) => b === 0xee)).toBe(true);
         expect(host.subarray(shift + bytes.length).every((b) => b === 0xee)).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -84,7 +85,7 @@ describe('maskCopy', () => {
           expect(src.equals(before)).toBe(true);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -119,7 +120,7 @@ describe('WebAssembly SIMD masker', () => {
           expect(dst.subarray(at + n).every((b) => b === fill)).toBe(true);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 

@@ -7,6 +7,7 @@ import type { CodecEvent } from '../../src/core/types.js';
 import { Utf8Validator } from '../../src/core/utf8.js';
 import { DRAFTS } from '../../src/drafts.js';
 import { FragmentedText, GatheredText, lastBoundary } from '../../src/family/hybi/text-check.js';
+import { runs } from '../support/fc-runs.js';
 import { rawFrame } from './helpers.js';
 
 /** Text made of 1- to 4-byte characters, optionally with bytes that break it. */
@@ -59,7 +60,7 @@ describe('GatheredText', () => {
         for (const p of points) check.update(bytes, p);
         expect(check.finish(bytes, bytes.length)).toBe(isUtf8(bytes));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -81,7 +82,7 @@ describe('FragmentedText', () => {
         }
         expect(fast.finish()).toBe(reference.finish());
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

@@ -6,6 +6,7 @@ import { seededRng } from '../../src/core/rng.js';
 import type { DraftId } from '../../src/core/types.js';
 import { getDraft } from '../../src/drafts.js';
 import type { WsServer } from '../../src/node/server.js';
+import { runs } from '../support/fc-runs.js';
 import { closeServer, delay, RawClient, startEchoServer } from './helpers.js';
 
 let server: WsServer;
@@ -79,7 +80,7 @@ describe('server at random segment boundaries', () => {
             }
           },
         ),
-        { numRuns: 15 },
+        { numRuns: runs(15) },
       );
     },
     60_000,

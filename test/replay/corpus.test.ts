@@ -7,6 +7,7 @@ import type { Fixture, Segment } from '../../src/replay/fixture.js';
 import { parseFixture } from '../../src/replay/fixture-parse.js';
 import { serializeFixture } from '../../src/replay/fixture-write.js';
 import { replayFixture, replayOnce } from '../../src/replay/replay.js';
+import { runs } from '../support/fc-runs.js';
 import { loadCorpus } from './corpus-files.js';
 
 const corpus = loadCorpus();
@@ -55,7 +56,7 @@ describe('fixture corpus', () => {
       fc.property(fc.constantFrom(...small), fc.integer({ min: 3, max: 2 ** 31 }), (f, seed) => {
         expect(formatDifferences(replayOnce(f, { random: seed }))).toBe('');
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

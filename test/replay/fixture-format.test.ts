@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_DRAFTS } from '../../src/core/types.js';
 import { FixtureSyntaxError, parseFixture } from '../../src/replay/fixture-parse.js';
 import { type FixtureInput, serializeFixture } from '../../src/replay/fixture-write.js';
+import { runs } from '../support/fc-runs.js';
 
 const base: FixtureInput = {
   draft: 'rfc6455',
@@ -73,7 +74,7 @@ describe('fixture format', () => {
           expect(strip(parseFixture(serializeFixture(f)))).toEqual(f);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

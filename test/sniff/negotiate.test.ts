@@ -7,6 +7,7 @@ import type { HeaderLine, RequestHead } from '../../src/core/types.js';
 import { ALL_DRAFTS } from '../../src/core/types.js';
 import { inspect } from '../../src/sniff/inspect.js';
 import { negotiate, targetPath } from '../../src/sniff/negotiate.js';
+import { runs } from '../support/fc-runs.js';
 import { anyValidRequest } from './generators.js';
 import { CAPTURES } from './requests.js';
 
@@ -131,7 +132,7 @@ describe('negotiate properties', () => {
         if (!n.ok) throw new Error(`${draft} rejected: ${n.rejection.status} ${n.rejection.reason}`);
         expect(n.draft).toBe(draft);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });

@@ -6,6 +6,7 @@ import { ALL_DRAFTS, type DraftId, type HeaderLine, type RequestHead } from '../
 import { checkHixieKey } from '../../src/family/hixie/key-number.js';
 import { inspect } from '../../src/sniff/inspect.js';
 import { type SniffResult, sniff } from '../../src/sniff/sniff.js';
+import { runs } from '../support/fc-runs.js';
 import { anyValidRequest, hixieKey } from './generators.js';
 
 const NAMES = [
@@ -74,7 +75,7 @@ describe('sniff properties', () => {
         const r = sniff(head, drafts === undefined ? undefined : { drafts });
         checkShape(r, drafts ?? ALL_DRAFTS);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -84,7 +85,7 @@ describe('sniff properties', () => {
         const opts = drafts === undefined ? undefined : { drafts };
         expect(sniff(head, opts)).toEqual(sniff(structuredClone(head), opts));
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -97,7 +98,7 @@ describe('sniff properties', () => {
         ]);
         expect(sniff({ ...head, headers: recased })).toEqual(sniff(head));
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -108,7 +109,7 @@ describe('sniff properties', () => {
         if (result.sniff.kind !== 'websocket')
           expect(result.problems.some((p) => p.severity === 'error')).toBe(true);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -125,7 +126,7 @@ describe('sniff properties', () => {
         const others = ALL_DRAFTS.filter((d) => d !== draft);
         expect(sniff(parsed.head, { drafts: others })).toMatchObject({ kind: 'reject', draft });
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -136,7 +137,7 @@ describe('sniff properties', () => {
         expect(report.defects).toEqual([]);
         expect(report.part).toBeLessThanOrEqual(0xffffffffn);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

@@ -22,6 +22,8 @@ options:
   --host H           address to bind (default 127.0.0.1)
   --drafts LIST      comma-separated drafts to accept (default: ${ALL_DRAFTS.join(',')})
   --max-payload N    largest message accepted, in bytes (default 104857600)
+  --handshake-timeout DUR
+                     opening handshake limit: TLS, request head, hixie-76 key3 (default 10s)
   --idle-timeout DUR keepalive: ping a silent client after DUR/2, close it after DUR (e.g. 60s; default off)
   --max-buffered-bytes SIZE
                      bytes all clients may hold in unfinished messages; past it 1013 (default 256MiB)
@@ -46,6 +48,7 @@ const OPTIONS = {
   drafts: { type: 'string' },
   'max-payload': { type: 'string' },
   'idle-timeout': { type: 'string' },
+  'handshake-timeout': { type: 'string' },
   'max-buffered-bytes': { type: 'string' },
   protocols: { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -63,6 +66,7 @@ export interface ServeSettings {
   readonly drafts: readonly DraftId[];
   readonly maxPayload: number | undefined;
   readonly idleTimeout?: number | undefined;
+  readonly handshakeTimeout?: number | undefined;
   readonly maxBufferedBytes?: number | undefined;
   /** Subprotocols agreed to; undefined: the client's first offer. */
   readonly protocols: readonly string[] | undefined;
@@ -127,6 +131,7 @@ export function parseServeArgs(
     drafts: drafts as DraftId[],
     maxPayload: rawMax === undefined ? undefined : Number(rawMax),
     idleTimeout: optional(values['idle-timeout'], (v) => parseDuration(v, '--idle-timeout')),
+    handshakeTimeout: optional(values['handshake-timeout'], (v) => positiveMs(v, '--handshake-timeout')),
     maxBufferedBytes: optional(values['max-buffered-bytes'], (v) => parseSize(v, '--max-buffered-bytes')),
     protocols: listFlag(values.protocols),
     tls: cert !== undefined && key !== undefined ? { cert, key } : undefined,
@@ -136,6 +141,13 @@ export function parseServeArgs(
     drainTimeout:
       optional(values['drain-timeout'] ?? '10s', (v) => parseDuration(v, '--drain-timeout')) ?? 10_000,
   };
+}
+
+/** A duration that must be above zero (a zero handshake timeout would refuse everyone). */
+function positiveMs(value: string, flag: string): number {
+  const ms = parseDuration(value, flag);
+  if (ms <= 0) throw new ConfigError(`${flag} must be above 0`);
+  return ms;
 }
 
 function readPem(path: string, flag: string): Buffer {
@@ -168,6 +180,7 @@ export function startServe(
         },
         ...(settings.maxPayload === undefined ? {} : { maxPayload: settings.maxPayload }),
         ...(settings.idleTimeout === undefined ? {} : { idleTimeout: settings.idleTimeout }),
+        ...(settings.handshakeTimeout === undefined ? {} : { handshakeTimeout: settings.handshakeTimeout }),
         ...(settings.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: settings.maxBufferedBytes }),
         ...(tls ? { tls, http2: settings.http2 === true } : {}),
       },
