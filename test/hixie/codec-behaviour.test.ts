@@ -23,7 +23,14 @@ function usageCode(codec: Codec, message: OutboundMessage): string {
 
 describe('caps', () => {
   it('hixie drafts carry text only; only -76 has a closing handshake', () => {
-    const common = { binary: false, ping: false, closeCodes: false, fragmentation: false, extensions: false };
+    const common = {
+      binary: false,
+      ping: false,
+      closeCodes: false,
+      fragmentation: false,
+      extensions: false,
+      compression: false,
+    };
     expect(hixie75.caps).toEqual({ ...common, closingHandshake: false });
     expect(hixie76.caps).toEqual({ ...common, closingHandshake: true });
     expect([hixie75.id, hixie76.id, hixie75.version, hixie76.version]).toEqual([
