@@ -86,10 +86,6 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
     this.peerEndSeen = true;
     this.dispatch(this.codec.end());
     if (this.state === OPEN_STATE) this.state = CLOSING;
-    // Hixie-75's close is the FIN, so its reply is ours: held like any reply when the gateway asks.
-    const transport = this.transport;
-    if (!this.caps.closingHandshake && this.onPeerClose && !this.closeWritten && transport)
-      this.hold(transport, EMPTY);
     // Servers made by http run with allowHalfOpen: answer the FIN ourselves (after a held reply, if any).
     if (this.heldReply === undefined) this.endTransport();
   }
@@ -139,7 +135,11 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
         case 'close':
           this.peerClose = { code: event.code, reason: event.reason };
           if (this.state === OPEN_STATE) this.state = CLOSING;
-          if (this.onPeerClose) this.callSafely(this.onPeerClose, event.code, event.reason, true);
+          if (this.onPeerClose) {
+            // Hixie-75's close is the FIN, so its reply is ours: held like any reply.
+            if (!this.caps.closingHandshake && !this.closeWritten) this.hold(transport, EMPTY);
+            this.callSafely(this.onPeerClose, event.code, event.reason, true);
+          }
           break;
         case 'send':
           this.writeCodecBytes(transport, event);
