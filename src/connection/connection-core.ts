@@ -8,7 +8,7 @@ import { BrowserStyleEmitter } from './browser-events.js';
 import { closeOutcome } from './close-outcome.js';
 import type { ConnectionInit } from './connection-types.js';
 import { HOLD_CLOSE_REPLY, ON_CLOSE, ON_DATA, ON_DRAIN, ON_END, SET_LISTENER_ERRORS } from './internal.js';
-import { type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
+import { CLIENTS_LOG, type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN_STATE, type ReadyState } from './ready-state.js';
 import type { Transport } from './transport.js';
 
@@ -266,7 +266,8 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
 
   protected listenerFailed(err: unknown): void {
     const report =
-      this.reportListenerError ?? ((e: unknown) => reportOrLog(this, e, 'a connection listener'));
+      this.reportListenerError ??
+      ((e: unknown) => reportOrLog(this, e, 'a connection listener', CLIENTS_LOG));
     report(err);
     // RFC 6455 §7.4.1 1011 "an unexpected condition"; mapped for older drafts by close().
     if (this.state !== CLOSED && !this.closeWritten && this.transport) this.close(1011, 'internal error');

@@ -77,7 +77,9 @@ export class WsServer extends EventEmitter {
    * A user callback threw: emitted as 'error' when someone listens, else logged to stderr once. The
    * process goes on serving (docs/api.md "Errors in your callbacks").
    */
-  private readonly listenerError = (err: unknown): void => reportOrLog(this, err, 'a server callback');
+  private readonly listenerError = (err: unknown): void =>
+    reportOrLog(this, err, 'a server callback', this.stderrLog);
+  private readonly stderrLog = { logged: false };
 
   /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */
   close(cb?: (err?: Error) => void): void {
