@@ -66,8 +66,8 @@ export function connectionSide(conn: Connection): Side {
 }
 
 /**
- * Any code, never a throw: close() maps RFC 6455 codes to what the draft carries (close-codes.ts); the
- * IANA additions 1012-1014, which close() does not take, are first mapped to their RFC 6455 equivalent.
+ * Any code, never a throw: close() maps RFC 6455 codes to what the draft carries (close-codes.ts); codes
+ * that may never be on the wire (1004-1006, 1015, ...) become a close without a code first.
  */
 export function closeConnection(conn: Connection, spec: CloseSpec): void {
   if (conn.readyState === conn.CONNECTING || conn.readyState === conn.CLOSED) return;

@@ -9,7 +9,7 @@ import { cryptoRng } from '../core/rng.js';
 import type { ClientRequest, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
-import { ignoreSocketError, SocketTransport } from './socket-transport.js';
+import { DEFAULT_WRITE_HIGH_WATER_MARK, ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
 export class HandshakeError extends Error {
@@ -109,10 +109,16 @@ function runHandshake(
     }
     const { bodyEnd } = outcome;
     cleanup();
-    const transport = new SocketTransport(socket);
+    const transport = new SocketTransport(socket, {
+      writeHighWaterMark: o.writeHighWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK,
+    });
     conn[OPEN]({
       transport,
-      codec: draft.createCodec('client', { maxPayload: o.maxPayload, rng }),
+      codec: draft.createCodec('client', {
+        maxPayload: o.maxPayload,
+        rng,
+        ...(o.maxFragments === undefined ? {} : { maxFragments: o.maxFragments }),
+      }),
       protocol: outcome.protocol,
       extensions: outcome.extensions,
       emitOpen: true,

@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { reportOrLog } from '../connection/listener-errors.js';
 import { versionList } from '../sniff/sniff.js';
+import { ByteBudget } from './byte-budget.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './server-options.js';
 import { runUpgrade, type UpgradeHost } from './upgrade.js';
 
@@ -112,7 +113,11 @@ export class WsServer extends EventEmitter {
       connectionsCheckingInterval: Math.min(this.options.handshakeTimeout, 1000),
     };
     const server = this.options.tls
-      ? createHttpsServer({ ...this.options.tls, ...timeouts }, handler)
+      ? // TLS: Node's default is 120 s; a client that never finishes its TLS handshake gets ours.
+        createHttpsServer(
+          { ...this.options.tls, ...timeouts, handshakeTimeout: this.options.handshakeTimeout },
+          handler,
+        )
       : createHttpServer(timeouts, handler);
     server.on('error', (err) => this.emit('error', err));
     server.on('listening', () => this.emit('listening'));
@@ -146,6 +151,7 @@ export class WsServer extends EventEmitter {
     }
     return {
       options: this.options,
+      budget: new ByteBudget(this.options.maxBufferedBytes),
       load: () => this.clients.size + this.pending,
       pendingDelta: (delta) => {
         this.pending += delta;

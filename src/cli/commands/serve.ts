@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Connection } from '../../connection/connection.js';
 import { ALL_DRAFTS, type DraftId } from '../../core/types.js';
 import { isDraftId } from '../../drafts.js';
+import { ConfigError, parseDuration, parseSize } from '../../gateway/config.js';
 import { createServer, type WsServer } from '../../node/server.js';
 import { parseArgs, parsePort, UsageFault } from '../args.js';
 import { demoPage } from '../demo-page.js';
@@ -18,6 +19,9 @@ options:
   --host H           address to bind (default 127.0.0.1)
   --drafts LIST      comma-separated drafts to accept (default: ${ALL_DRAFTS.join(',')})
   --max-payload N    largest message accepted, in bytes (default 104857600)
+  --idle-timeout DUR keepalive: ping a silent client after DUR/2, close it after DUR (e.g. 60s; default off)
+  --max-buffered-bytes SIZE
+                     bytes all clients may hold in unfinished messages; past it 1013 (default 256MiB)
   --protocols LIST   comma-separated subprotocols to agree to, in the client's order of preference
                      (default: agree to the client's first offer, as an echo serves any protocol)
   --help             show this help
@@ -28,6 +32,8 @@ const SPEC = {
   host: { type: 'string' },
   drafts: { type: 'string' },
   'max-payload': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'max-buffered-bytes': { type: 'string' },
   protocols: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -37,6 +43,8 @@ export interface ServeSettings {
   readonly host: string;
   readonly drafts: readonly DraftId[];
   readonly maxPayload: number | undefined;
+  readonly idleTimeout?: number | undefined;
+  readonly maxBufferedBytes?: number | undefined;
   /** Subprotocols agreed to; undefined: the client's first offer. */
   readonly protocols: readonly string[] | undefined;
 }
@@ -46,6 +54,17 @@ function listFlag(value: string | undefined): string[] | undefined {
     ?.split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+/** A flag's value through `parse`, with ConfigError turned into a usage error. */
+function optional(value: unknown, parse: (v: string) => number): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return parse(value);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageFault(err.message);
+    throw err;
+  }
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' {
@@ -64,6 +83,8 @@ export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' 
     host: (flags.host as string | undefined) ?? '127.0.0.1',
     drafts: drafts as DraftId[],
     maxPayload: rawMax === undefined ? undefined : Number(rawMax),
+    idleTimeout: optional(flags['idle-timeout'], (v) => parseDuration(v, '--idle-timeout')),
+    maxBufferedBytes: optional(flags['max-buffered-bytes'], (v) => parseSize(v, '--max-buffered-bytes')),
     protocols: listFlag(flags.protocols as string | undefined),
   };
 }
@@ -71,7 +92,11 @@ export function parseServeArgs(argv: readonly string[]): ServeSettings | 'help' 
 function echo(conn: Connection): void {
   conn.on('message', (data: Buffer, isBinary: boolean) => {
     if (conn.readyState !== conn.OPEN) return;
-    conn.send(data, { binary: isBinary && conn.caps.binary });
+    // A client that sends fast and never reads: stop reading it until its echoes have left.
+    if (!conn.send(data, { binary: isBinary && conn.caps.binary }) && !conn.isPaused) {
+      conn.pause();
+      conn.once('drain', () => conn.resume());
+    }
   });
   // Echo servers see misbehaving clients; a fault closes that one connection and nothing else.
   conn.on('error', () => {});
@@ -107,6 +132,8 @@ export function startServe(settings: ServeSettings): Promise<{ server: WsServer;
           return agreed === undefined ? offered[0] : offered.find((p) => agreed.includes(p));
         },
         ...(settings.maxPayload === undefined ? {} : { maxPayload: settings.maxPayload }),
+        ...(settings.idleTimeout === undefined ? {} : { idleTimeout: settings.idleTimeout }),
+        ...(settings.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: settings.maxBufferedBytes }),
       },
       echo,
     );
