@@ -102,7 +102,7 @@ export function readConfigFile(file: string): RawSettings {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
@@ -135,7 +135,7 @@ function readPem(file: string, name: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new ConfigError(`${name}: cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`${name}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -77,6 +77,7 @@ export class Gateway extends EventEmitter {
       // verifyClient waits for the upstream (connectTimeout); handshakeTimeout is for the client's part.
       handshakeTimeout: this.o.handshakeTimeout + this.o.connectTimeout,
       trustProxy: this.o.trustProxy,
+      perMessageDeflate: this.o.perMessageDeflate,
       verifyClient: (info) => this.admit(info),
       handleProtocols: (offered, req) => this.protocolFor(offered, req),
     });

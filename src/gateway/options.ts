@@ -1,5 +1,6 @@
 // createGateway() options: their types, defaults and validation (unknown options throw a TypeError naming them).
 import { ALL_DRAFTS, type DraftId } from '../core/types.js';
+import { type PerMessageDeflateOptions, resolveCompression } from '../node/compression-options.js';
 import type { LogRecord } from './log.js';
 import { originMatcher } from './origin.js';
 import { BINARY_TO_LEGACY, type BinaryToLegacy } from './policy.js';
@@ -50,6 +51,13 @@ export interface GatewayOptions {
   /** Paths served over plain HTTP on the same listener; `false` disables. */
   readonly healthPath?: string | false;
   readonly metricsPath?: string | false;
+  /**
+   * Compression toward clients (permessage-deflate and the legacy x-webkit-deflate-frame), as createServer's
+   * option; and toward a ws:// upstream, as connect's. Each side negotiates its own: messages are bridged
+   * inflated, so a deflate-frame client can sit behind a permessage-deflate upstream. Default off.
+   */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  readonly upstreamPerMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 export type UpstreamTarget =
@@ -81,6 +89,8 @@ export interface ResolvedOptions {
   readonly log: (record: LogRecord) => void;
   readonly healthPath: string | false;
   readonly metricsPath: string | false;
+  readonly perMessageDeflate: boolean | PerMessageDeflateOptions;
+  readonly upstreamPerMessageDeflate: boolean | PerMessageDeflateOptions;
 }
 
 const KNOWN = new Set([
@@ -108,6 +118,8 @@ const KNOWN = new Set([
   'log',
   'healthPath',
   'metricsPath',
+  'perMessageDeflate',
+  'upstreamPerMessageDeflate',
 ]);
 
 /** Parse the upstream URL: ws/wss need a host; tcp needs a host and a port and nothing else. */
@@ -152,6 +164,20 @@ function pem(v: unknown, name: string): string | Buffer {
   if (typeof v !== 'string' && !Buffer.isBuffer(v))
     throw new TypeError(`${name}: expected PEM text or a Buffer`);
   return v;
+}
+
+/** Checked here with the same rules as createServer/connect, so a bad value fails at startup. */
+function compressionOption(
+  o: Record<string, unknown>,
+  name: string,
+  where: 'createServer' | 'connect',
+): boolean | PerMessageDeflateOptions {
+  const v = o[name];
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean' && (typeof v !== 'object' || v === null || Array.isArray(v)))
+    throw new TypeError(`${name}: expected a boolean or an object`);
+  resolveCompression(where, v as boolean | PerMessageDeflateOptions);
+  return v as boolean | PerMessageDeflateOptions;
 }
 
 /** Validate and default every option; throws a TypeError naming the first bad or unknown option. */
@@ -205,5 +231,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     log: (o.log as ((r: LogRecord) => void) | undefined) ?? (() => {}),
     healthPath: path(o, 'healthPath', '/healthz'),
     metricsPath: path(o, 'metricsPath', '/metrics'),
+    perMessageDeflate: compressionOption(o, 'perMessageDeflate', 'createServer'),
+    upstreamPerMessageDeflate: compressionOption(o, 'upstreamPerMessageDeflate', 'connect'),
   };
 }

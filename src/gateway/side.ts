@@ -44,4 +44,5 @@ export const TCP_CAPS: Caps = {
   closingHandshake: false,
   fragmentation: false,
   extensions: false,
+  compression: false,
 };

@@ -6,6 +6,12 @@ import {
 } from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
+  isPerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type ResolvedCompression,
+  resolveCompression,
+} from './compression-options.js';
+import {
   checkOptions,
   isBoolean,
   isBytesLike,
@@ -35,6 +41,8 @@ export interface ClientOptions {
   readonly servername?: string;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
+  /** Offer permessage-deflate (RFC 7692; hybi drafts only); off by default. */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /** What send(binary) does toward a hixie server (docs/api.md "What every draft guarantees"). */
   readonly binaryToLegacy?: BinaryToLegacy;
 }
@@ -53,6 +61,7 @@ export interface ResolvedClientOptions {
   readonly rejectUnauthorized: boolean | undefined;
   readonly servername: string | undefined;
   readonly rng: Rng | undefined;
+  readonly perMessageDeflate: ResolvedCompression | undefined;
   readonly binaryToLegacy: BinaryToLegacy;
 }
 
@@ -80,6 +89,7 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   rejectUnauthorized: isBoolean,
   servername: isString,
   rng: isFunction,
+  perMessageDeflate: isPerMessageDeflate,
   binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
@@ -104,6 +114,7 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     rejectUnauthorized: o.rejectUnauthorized,
     servername: o.servername,
     rng: o.rng,
+    perMessageDeflate: resolveCompression('connect', o.perMessageDeflate),
     binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

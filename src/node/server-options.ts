@@ -10,6 +10,12 @@ import {
 import { ALL_DRAFTS, type Caps, DEFAULT_MAX_FRAGMENTS, type DraftId } from '../core/types.js';
 import { isDraftId } from '../drafts.js';
 import {
+  isPerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type ResolvedCompression,
+  resolveCompression,
+} from './compression-options.js';
+import {
   checkOptions,
   isBoolean,
   isFunction,
@@ -72,6 +78,8 @@ export interface ServerOptions {
   readonly maxConnections?: number;
   readonly trustProxy?: boolean;
   readonly httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Accept permessage-deflate (RFC 7692) and the legacy deflate-frame offers; off by default. */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /** What send(binary) does toward a hixie client (docs/api.md "What every draft guarantees"). */
   readonly binaryToLegacy?: BinaryToLegacy;
 }
@@ -96,6 +104,7 @@ export interface ResolvedServerOptions {
   readonly maxConnections: number;
   readonly trustProxy: boolean;
   readonly httpHandler: ServerOptions['httpHandler'];
+  readonly perMessageDeflate: ResolvedCompression | undefined;
   readonly binaryToLegacy: BinaryToLegacy;
 }
 
@@ -145,6 +154,7 @@ const SPEC: Readonly<Record<keyof ServerOptions, OptionCheck>> = {
   maxConnections: isMaxConnections,
   trustProxy: isBoolean,
   httpHandler: isFunction,
+  perMessageDeflate: isPerMessageDeflate,
   binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
@@ -181,6 +191,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxConnections: o.maxConnections ?? Number.POSITIVE_INFINITY,
     trustProxy: o.trustProxy ?? false,
     httpHandler: o.httpHandler,
+    perMessageDeflate: resolveCompression('createServer', o.perMessageDeflate),
     binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

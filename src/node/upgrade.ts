@@ -12,6 +12,7 @@ import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { negotiate } from '../sniff/negotiate.js';
 import { type ByteBudget, refuseWhenOverBudget } from './byte-budget.js';
+import { createCompression } from './compression-options.js';
 import { watchIdle } from './keepalive.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
@@ -118,6 +119,7 @@ export function runUpgrade(
     drafts: options.drafts,
     secure,
     ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.perMessageDeflate ? { compression: options.perMessageDeflate.policy } : {}),
   };
   // The draft parses the offer (hybi asks with its list; hixie echoes its one value without asking).
   let offered: readonly string[] | undefined;
@@ -251,6 +253,7 @@ function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffe
       maxPayload: options.maxPayload,
       maxFragments: options.maxFragments,
       rng: cryptoRng,
+      ...createCompression(accept.compression, options.perMessageDeflate),
     }),
     protocol: accept.protocol,
     extensions: accept.extensions,

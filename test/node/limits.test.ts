@@ -144,6 +144,8 @@ describe('wscompat serve', () => {
       drafts: ['rfc6455'],
       maxPayload: undefined,
       protocols: undefined,
+      tls: undefined,
+      quiet: true,
     });
     cleanups.push(() => closeServer(server));
     const port = Number(new URL(url).port);
