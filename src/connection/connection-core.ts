@@ -16,7 +16,7 @@ import {
   ON_END,
   SET_LISTENER_ERRORS,
 } from './internal.js';
-import { type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
+import { CLIENTS_LOG, type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN_STATE, type ReadyState } from './ready-state.js';
 import type { Transport } from './transport.js';
 
@@ -99,10 +99,6 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
     this.peerEndSeen = true;
     this.dispatch(this.codec.end());
     if (this.state === OPEN_STATE) this.state = CLOSING;
-    // Hixie-75's close is the FIN, so its reply is ours: held like any reply when the gateway asks.
-    const transport = this.transport;
-    if (!this.caps.closingHandshake && this.onPeerClose && !this.closeWritten && transport)
-      this.hold(transport, EMPTY);
     // Servers made by http run with allowHalfOpen: answer the FIN ourselves (after a held reply, if any).
     if (this.heldReply === undefined) this.endTransport();
   }
@@ -153,7 +149,11 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
         case 'close':
           this.peerClose = { code: event.code, reason: event.reason };
           if (this.state === OPEN_STATE) this.state = CLOSING;
-          if (this.onPeerClose) this.callSafely(this.onPeerClose, event.code, event.reason, true);
+          if (this.onPeerClose) {
+            // Hixie-75's close is the FIN, so its reply is ours: held like any reply.
+            if (!this.caps.closingHandshake && !this.closeWritten) this.hold(transport, EMPTY);
+            this.callSafely(this.onPeerClose, event.code, event.reason, true);
+          }
           break;
         case 'send':
           this.writeCodecBytes(transport, event);
@@ -280,7 +280,8 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
 
   protected listenerFailed(err: unknown): void {
     const report =
-      this.reportListenerError ?? ((e: unknown) => reportOrLog(this, e, 'a connection listener'));
+      this.reportListenerError ??
+      ((e: unknown) => reportOrLog(this, e, 'a connection listener', CLIENTS_LOG));
     report(err);
     // RFC 6455 §7.4.1 1011 "an unexpected condition"; mapped for older drafts by close().
     if (this.state !== CLOSED && !this.closeWritten && this.transport) this.close(1011, 'internal error');

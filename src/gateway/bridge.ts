@@ -87,8 +87,8 @@ export class Bridge {
           this.closeSide(otherWho, forward.toTarget);
         }
       },
-      closing: (code, reason) => {
-        const spec = mapClose(code, reason, true, who, other.caps);
+      closing: (code, reason, clean) => {
+        const spec = mapClose(code, reason, clean, who, other.caps);
         // The answer to a close the gateway sent: it becomes the other side's reply (or, when the other
         // side is gone, this side already has its answer from close()).
         if (this.asked[who]) {
@@ -97,7 +97,7 @@ export class Bridge {
         }
         this.first ??= { by: who, code, reason };
         if (this.open[otherWho]) this.closeSide(otherWho, spec);
-        else self.close({ code: code === 1005 ? undefined : code, reason });
+        else self.close({ code: clean && code !== 1005 ? code : undefined, reason });
       },
       close: (code, reason, wasClean) => {
         this.open[who] = false;

@@ -12,7 +12,7 @@ import type { Side, SideEvents } from './side.js';
  */
 export function connectionSide(conn: Connection): Side {
   let early: [code: number, reason: string, wasClean: boolean] | undefined;
-  let closing: (code: number, reason: string) => void = () => {};
+  let closing: (code: number, reason: string, clean: boolean) => void = () => {};
   const keep = (code: number, reason: string, wasClean: boolean): void => {
     early = [code, reason, wasClean];
   };
@@ -20,7 +20,7 @@ export function connectionSide(conn: Connection): Side {
   // Faults are reported again by 'close' with their code; a listener keeps them from throwing.
   conn.on('error', () => {});
   // The peer's close is relayed to the other side; this one answers when that side did (bridge.ts).
-  conn[HOLD_CLOSE_REPLY]((code, reason) => closing(code, reason));
+  conn[HOLD_CLOSE_REPLY]((code, reason, clean) => closing(code, reason, clean));
   return {
     caps: conn.caps,
     get bufferedAmount() {
@@ -45,7 +45,7 @@ export function connectionSide(conn: Connection): Side {
     },
     bind(events: SideEvents) {
       conn.off('close', keep);
-      closing = (code, reason) => events.closing(code, reason);
+      closing = (code, reason, clean) => events.closing(code, reason, clean);
       conn.on('message', (data: Buffer, isBinary: boolean) => {
         events.activity();
         events.message(data, isBinary);
@@ -65,10 +65,13 @@ export function connectionSide(conn: Connection): Side {
   };
 }
 
-/** Any code through the connection layer's table (close-codes.ts): what this draft can carry, never a throw. */
+/**
+ * Any code, never a throw: close() maps RFC 6455 codes to what the draft carries (close-codes.ts); codes
+ * that may never be on the wire (1004-1006, 1015, ...) become a close without a code first.
+ */
 export function closeConnection(conn: Connection, spec: CloseSpec): void {
   if (conn.readyState === conn.CONNECTING || conn.readyState === conn.CLOSED) return;
-  const code = closeCodeFor(conn.draft, spec.code);
+  const code = closeCodeFor('rfc6455', spec.code);
   if (code === undefined) conn.close();
   else conn.close(code, spec.reason);
 }

@@ -10,10 +10,11 @@ export interface SideEvents {
   /** Inbound traffic of any kind (messages, pings, pongs): restarts that side's idle timer. */
   activity(): void;
   /**
-   * The side's peer sent its close frame (WebSocket sides only). The side holds its reply and keeps
-   * accepting sends until `close()` answers it, or its close timeout passes (RFC 6455 §5.5.1, §7.1.2).
+   * The side's peer sent its close frame, or broke the protocol (`clean` false, the fault's code);
+   * WebSocket sides only. The side holds its reply and keeps accepting sends until `close()` answers
+   * it, or its close timeout passes (RFC 6455 §5.5.1, §7.1.2).
    */
-  closing(code: number, reason: string): void;
+  closing(code: number, reason: string, clean: boolean): void;
 }
 
 export interface Side {

@@ -116,7 +116,9 @@ export class WsServer extends EventEmitter {
       this as EventEmitter,
       err instanceof Error ? err : new Error(String(err)),
       'a server callback',
+      this.stderrLog,
     );
+  private readonly stderrLog = { logged: false };
 
   /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */
   close(cb?: (err?: Error) => void): void {

@@ -1,12 +1,13 @@
-// A ws client sends a message and its close frame in one write: the server's reply to that message
-// comes after the codec consumed the close (RFC 6455 §5.5.1), so send() must fail softly (ws 8 semantics).
+// A ws client sends a message and its close frame in one write: the server's codec consumed the close
+// before the message is emitted, yet the reply must still go out, before our close frame (RFC 6455
+// §5.5.1: an endpoint may finish sending until its own close frame is written). issue 10 item 2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createServer, type WsServer } from '../../src/node/server.js';
 import { closeServer, listening, once } from '../node/helpers.js';
 import { type ServeProcess, startServe } from '../replay/serve-process.js';
 
-const ROUNDS = 10;
+const ROUNDS = 100;
 
 function open(port: number): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
@@ -37,7 +38,7 @@ async function echoes(ws: WebSocket, text: string): Promise<string> {
   return String((await reply)[0]);
 }
 
-describe('send() from a message listener after the peer close in the same read', () => {
+describe('send() from a message listener after the peer close in the same read (ws 8 client)', () => {
   let server: WsServer;
   let port: number;
   const outcomes: { returned: boolean; err: unknown }[] = [];
@@ -55,19 +56,19 @@ describe('send() from a message listener after the peer close in the same read',
   });
   afterAll(() => closeServer(server));
 
-  it('returns false, calls back with NOT_OPEN, and the client still gets a clean 1000', async () => {
+  it('is written before the close echo: the client gets its echo, then a clean 1000 (100 of 100)', async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const { code, messages } = await messageThenCloseInOneWrite(port);
       expect(code).toBe(1000);
-      expect(messages).toBe(0);
+      expect(messages).toBe(1);
     }
     await new Promise((r) => setImmediate(r));
     expect(outcomes).toHaveLength(ROUNDS);
     for (const o of outcomes) {
-      expect(o.returned).toBe(false);
-      expect(o.err).toMatchObject({ code: 'NOT_OPEN' });
+      expect(o.returned).toBe(true);
+      expect(o.err).toBeFalsy();
     }
-  });
+  }, 30_000);
 });
 
 describe('wscompat serve facing clients that send a message and close in one write', () => {
@@ -79,12 +80,13 @@ describe('wscompat serve facing clients that send a message and close in one wri
     await serve.stop();
   });
 
-  it('survives, closes each of them cleanly and keeps echoing for another client', async () => {
+  it('echoes each of them before closing cleanly (100 of 100) and keeps echoing for another client', async () => {
     const other = await open(serve.port);
     expect(await echoes(other, 'before')).toBe('before');
     for (let i = 0; i < ROUNDS; i++) {
-      const { code } = await messageThenCloseInOneWrite(serve.port);
+      const { code, messages } = await messageThenCloseInOneWrite(serve.port);
       expect(code).toBe(1000);
+      expect(messages).toBe(1);
     }
     expect(await echoes(other, 'after')).toBe('after');
     expect(serve.child.exitCode).toBe(null);
