@@ -7,12 +7,26 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { versio
 // would point into src/, which is not shipped.
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', ws: 'src/ws/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
     // import.meta.url in CJS output (mask.ts resolves the optional bufferutil from it).
     shims: true,
+    target: 'node20',
+    // `require('wscompat/ws')` is the WebSocket class, as `require('ws')` is (it carries the other exports).
+    footer: ({ format }) =>
+      format === 'cjs'
+        ? {
+            js: 'if (module.exports.default) module.exports = Object.assign(module.exports.default, module.exports);',
+          }
+        : {},
+  },
+  {
+    // ESM only: test runners load it from ESM test files (jest users: see docs/testing.md).
+    entry: { 'testing/index': 'src/testing/index.ts' },
+    format: ['esm'],
+    dts: true,
     target: 'node20',
   },
   {

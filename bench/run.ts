@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from './lib/args.js';
 import { formatTables, machine, Results } from './lib/report.js';
-import { echoSuite, handshakeSuite, memorySuite } from './net/suite.js';
+import { compressionSuite, echoSuite, handshakeSuite, memorySuite } from './net/suite.js';
 import { parserSuite } from './parser/suite.js';
 
 async function main(): Promise<void> {
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   if (args.suites.includes('echo')) await echoSuite(results, opts);
   if (args.suites.includes('handshake')) await handshakeSuite(results, opts);
   if (args.suites.includes('memory')) await memorySuite(results, opts);
+  if (args.suites.includes('compression')) await compressionSuite(results, opts);
   const seconds = (Date.now() - started) / 1000;
   log(formatTables(results));
   log(`\nfinished in ${seconds.toFixed(0)} s; ${results.errorCount} error(s)`);

@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`.
 
-export const SUITES = ['parser', 'echo', 'handshake', 'memory'] as const;
+export const SUITES = ['parser', 'echo', 'handshake', 'memory', 'compression'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchArgs {
@@ -10,7 +10,8 @@ export interface BenchArgs {
   readonly suites: readonly Suite[];
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--json FILE] [--only parser,echo,handshake,memory]';
+const USAGE =
+  'usage: npm run bench -- [--quick] [--json FILE] [--only parser,echo,handshake,memory,compression]';
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;

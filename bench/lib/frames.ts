@@ -95,3 +95,14 @@ export function cut(bytes: Buffer, piece: number): Buffer[] {
     out.push(bytes.subarray(i, Math.min(i + piece, bytes.length)));
   return out;
 }
+
+/** JSON-like text of `size` bytes (an API or chat stream): what compression is for. */
+export function jsonPayload(size: number, seed = 7): Buffer {
+  const rand = prng(seed);
+  let out = '[';
+  while (out.length < size) {
+    const r = rand(4);
+    out += `{"id":${r.readUInt16LE(0)},"user":"user${r[2]! % 50}","active":${r[3]! % 2 === 0},"score":${(r.readUInt16LE(0) % 1000) / 10}},`;
+  }
+  return Buffer.from(out.slice(0, size));
+}

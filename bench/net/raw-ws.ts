@@ -4,12 +4,17 @@ import { connect, type Socket } from 'node:net';
 export type HandshakeDraft = 'rfc6455' | 'hixie-76';
 
 /** The request bytes and how many response body bytes follow the head (hixie-76: the 16-byte MD5 answer). */
-export function upgradeRequest(draft: HandshakeDraft, port: number): { bytes: Buffer; bodyLength: number } {
+export function upgradeRequest(
+  draft: HandshakeDraft,
+  port: number,
+  extensions?: string,
+): { bytes: Buffer; bodyLength: number } {
   const host = `127.0.0.1:${port}`;
   if (draft === 'rfc6455') {
+    const offer = extensions === undefined ? '' : `Sec-WebSocket-Extensions: ${extensions}\r\n`;
     const head =
       `GET / HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+      `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${offer}\r\n`;
     return { bytes: Buffer.from(head, 'latin1'), bodyLength: 0 };
   }
   // The hixie-76 §1.3 example keys; key3 follows the head as an 8-byte body.
@@ -79,10 +84,11 @@ export async function openUpgraded(
   port: number,
   draft: HandshakeDraft | 'none',
   timeoutMs = 10_000,
+  extensions?: string,
 ): Promise<Socket> {
   const socket = await openSocket(port);
   if (draft === 'none') return socket;
-  const req = upgradeRequest(draft, port);
+  const req = upgradeRequest(draft, port, extensions);
   const answer = readUpgrade(socket, req.bodyLength, timeoutMs);
   socket.write(req.bytes);
   try {
@@ -101,13 +107,14 @@ export async function openMany(
   draft: HandshakeDraft | 'none',
   count: number,
   parallel = 64,
+  extensions?: string,
 ): Promise<Socket[]> {
   const sockets: Socket[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
       next++;
-      sockets.push(await openUpgraded(port, draft));
+      sockets.push(await openUpgraded(port, draft, 10_000, extensions));
     }
   };
   try {

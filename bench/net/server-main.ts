@@ -7,11 +7,16 @@ function settle(): Promise<void> {
 }
 
 childMain(async () => {
-  const { impl } = childConfig<{ impl: ServerImpl }>();
-  const server = await startServer(impl);
+  const { impl, compress } = childConfig<{ impl: ServerImpl; compress?: boolean }>();
+  const server = await startServer(impl, compress ?? false);
   process.on('message', async (msg: { type: string }) => {
     // `exit` ends the process cleanly, so `--cpu-prof` gets to write its profile.
     if (msg.type === 'exit') process.exit(0);
+    if (msg.type === 'cpu') {
+      const cpu = process.cpuUsage();
+      toParent({ type: 'cpu', us: cpu.user + cpu.system });
+      return;
+    }
     if (msg.type !== 'mem') return;
     // Two collections, with a turn between, so weak and finalizable objects are gone too.
     globalThis.gc?.();

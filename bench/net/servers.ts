@@ -41,9 +41,15 @@ interface WsLike {
   send(data: Buffer, options: { binary: boolean }): void;
 }
 
-async function wsEcho(): Promise<RunningServer> {
+async function wsEcho(compress: boolean): Promise<RunningServer> {
   const { WebSocketServer } = require('ws') as typeof import('ws');
-  const wss = new WebSocketServer({ host: HOST, port: 0, maxPayload: MAX_PAYLOAD, backlog: 4096 });
+  const wss = new WebSocketServer({
+    host: HOST,
+    port: 0,
+    maxPayload: MAX_PAYLOAD,
+    backlog: 4096,
+    perMessageDeflate: compress,
+  });
   wss.on('connection', (ws: WsLike) => {
     ws.on('error', () => {});
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
@@ -89,9 +95,14 @@ async function driverEcho(): Promise<RunningServer> {
   return { port, close: () => server.close() };
 }
 
-async function wscompatEcho(): Promise<RunningServer> {
+async function wscompatEcho(compress: boolean): Promise<RunningServer> {
   const api = await loadNodeApi();
-  const server = api.createServer({ host: HOST, port: 0, maxPayload: MAX_PAYLOAD });
+  const server = api.createServer({
+    host: HOST,
+    port: 0,
+    maxPayload: MAX_PAYLOAD,
+    ...(compress ? { perMessageDeflate: true } : {}),
+  });
   server.on('connection', (conn) => {
     conn.on('error', () => {});
     conn.on('message', (data, isBinary) => conn.send(data, { binary: isBinary }));
@@ -105,15 +116,16 @@ async function wscompatEcho(): Promise<RunningServer> {
   return { port, close: () => server.close() };
 }
 
-export function startServer(impl: ServerImpl): Promise<RunningServer> {
+/** `compress`: permessage-deflate with each library's defaults (`perMessageDeflate: true`). */
+export function startServer(impl: ServerImpl, compress = false): Promise<RunningServer> {
   switch (impl) {
     case 'net':
       return netEcho();
     case 'ws':
-      return wsEcho();
+      return wsEcho(compress);
     case 'driver':
       return driverEcho();
     case 'wscompat':
-      return wscompatEcho();
+      return wscompatEcho(compress);
   }
 }

@@ -2,6 +2,7 @@
 import { execSync } from 'node:child_process';
 import { Child } from '../lib/child.js';
 import { type Impl, type Results, sizeLabel } from '../lib/report.js';
+import type { CompressedEchoConfig, CompressedEchoFigure } from './compressed-echo-client.js';
 import type { EchoConfig, EchoFigure } from './echo-client.js';
 import type { HandshakeConfig } from './handshake-client.js';
 import type { IdleConfig } from './idle-client.js';
@@ -24,6 +25,7 @@ function message(err: unknown): string {
 async function withServers(
   impls: readonly Impl[],
   body: (ports: Partial<Record<Impl, number>>, errors: Errors) => Promise<void>,
+  compress = false,
 ): Promise<void> {
   const children: Child[] = [];
   const ports: Partial<Record<Impl, number>> = {};
@@ -31,7 +33,11 @@ async function withServers(
   try {
     for (const impl of impls) {
       const env: Record<string, string> = impl === 'ws-nobu' ? { WS_NO_BUFFER_UTIL: '1' } : {};
-      const child = new Child('../net/server-main.ts', { impl: impl === 'ws-nobu' ? 'ws' : impl }, env);
+      const child = new Child(
+        '../net/server-main.ts',
+        { impl: impl === 'ws-nobu' ? 'ws' : impl, compress },
+        env,
+      );
       children.push(child);
       try {
         ports[impl] = (await child.expect('ready', READY_TIMEOUT)).port as number;
@@ -160,42 +166,114 @@ function idleCount(wanted: number, log: (line: string) => void): number {
   return count;
 }
 
-export async function memorySuite(results: Results, opts: NetSuiteOptions): Promise<number> {
+export async function memorySuite(
+  results: Results,
+  opts: NetSuiteOptions,
+  compressed = false,
+): Promise<number> {
   const count = idleCount(opts.quick ? 1000 : 5000, opts.log);
-  const impls: Impl[] = ['wscompat', 'ws', 'driver', 'net'];
+  const impls: Impl[] = compressed ? ['wscompat', 'ws'] : ['wscompat', 'ws', 'driver', 'net'];
+  const suite = compressed ? 'compression (permessage-deflate, defaults)' : 'memory';
+  const label = `${count} idle connections${compressed ? ' after one compressed message' : ''}`;
   const values: Values = {};
   const heap: Values = {};
   const errors: Errors = {};
   // One server at a time, so no other process competes for memory while it is measured.
   for (const impl of impls) {
-    await withServers([impl], async (ports, startErrors) => {
-      Object.assign(errors, startErrors);
-      const port = ports[impl];
-      const server = serverChildren.get(impl);
-      if (port === undefined || !server) return;
-      const config: IdleConfig = { port, draft: impl === 'net' ? 'none' : 'rfc6455', count };
-      const client = new Child('../net/idle-client.ts', config);
-      try {
-        server.send({ type: 'mem' });
-        const before = await server.expect('mem', 30_000);
-        await client.expect('opened', 120_000);
-        await new Promise((r) => setTimeout(r, 500));
-        server.send({ type: 'mem' });
-        const after = await server.expect('mem', 30_000);
-        client.send({ type: 'release' });
-        const released = await client.expect('released', 30_000);
-        if ((released.lost as number) > 0) throw new Error(`${released.lost} idle connections were closed`);
-        values[impl] = ((after.rss as number) - (before.rss as number)) / count / 1024;
-        heap[impl] = ((after.heapUsed as number) - (before.heapUsed as number)) / count / 1024;
-        opts.log(`  memory ${impl.padEnd(8)} ${(values[impl] ?? 0).toFixed(1)} KiB per idle connection`);
-      } catch (err) {
-        errors[impl] = message(err);
-      } finally {
-        await client.stop();
-      }
-    });
+    await withServers(
+      [impl],
+      async (ports, startErrors) => {
+        Object.assign(errors, startErrors);
+        const port = ports[impl];
+        const server = serverChildren.get(impl);
+        if (port === undefined || !server) return;
+        const config: IdleConfig = { port, draft: impl === 'net' ? 'none' : 'rfc6455', count, compressed };
+        const client = new Child('../net/idle-client.ts', config);
+        try {
+          server.send({ type: 'mem' });
+          const before = await server.expect('mem', 30_000);
+          await client.expect('opened', 120_000);
+          await new Promise((r) => setTimeout(r, 500));
+          server.send({ type: 'mem' });
+          const after = await server.expect('mem', 30_000);
+          client.send({ type: 'release' });
+          const released = await client.expect('released', 30_000);
+          if ((released.lost as number) > 0) throw new Error(`${released.lost} idle connections were closed`);
+          values[impl] = ((after.rss as number) - (before.rss as number)) / count / 1024;
+          heap[impl] = ((after.heapUsed as number) - (before.heapUsed as number)) / count / 1024;
+          opts.log(`  ${suite} ${impl.padEnd(8)} ${(values[impl] ?? 0).toFixed(1)} KiB per idle connection`);
+        } catch (err) {
+          errors[impl] = message(err);
+        } finally {
+          await client.stop();
+        }
+      },
+      compressed,
+    );
   }
-  results.add('memory', `${count} idle connections`, 'server RSS / conn', 'KiB', 'lower', values, errors);
-  results.add('memory', `${count} idle connections`, 'JS heap / conn', 'KiB', 'lower', heap);
+  results.add(suite, label, 'server RSS / conn', 'KiB', 'lower', values, errors);
+  results.add(suite, label, 'JS heap / conn', 'KiB', 'lower', heap);
   return count;
+}
+
+/**
+ * Compressed echo (RFC 7692, each library's `perMessageDeflate: true`): 1 KiB and 64 KiB JSON-like text over
+ * 16 connections, messages/s and the server's CPU time per message; then memory per idle compressed connection.
+ */
+export async function compressionSuite(results: Results, opts: NetSuiteOptions): Promise<void> {
+  const impls: Impl[] = ['wscompat', 'ws'];
+  const suite = 'compression (permessage-deflate, defaults)';
+  const warmupMs = opts.quick ? 200 : 1000;
+  const measureMs = opts.quick ? 600 : 2500;
+  const reps = opts.quick ? 1 : 2;
+  await withServers(
+    impls,
+    async (ports, startErrors) => {
+      for (const size of [1024, 64 * 1024]) {
+        const name = `${sizeLabel(size)} JSON x 16 conns`;
+        const rate: Values = {};
+        const cpu: Values = {};
+        const errors: Errors = { ...startErrors };
+        for (let rep = 0; rep < reps; rep++) {
+          for (const impl of rep % 2 === 0 ? impls : [...impls].reverse()) {
+            const port = ports[impl];
+            const server = serverChildren.get(impl);
+            if (port === undefined || !server || errors[impl] !== undefined) continue;
+            const config: CompressedEchoConfig = {
+              port,
+              conns: 16,
+              size,
+              window: size >= 64 * 1024 ? 2 : 8,
+              warmupMs,
+              measureMs,
+            };
+            const client = new Child('../net/compressed-echo-client.ts', config);
+            try {
+              await client.expect('measuring', warmupMs + 60_000);
+              server.send({ type: 'cpu' });
+              const before = (await server.expect('cpu', 10_000)).us as number;
+              const fig = (await client.expect('figure', measureMs + 60_000)).figure as CompressedEchoFigure;
+              server.send({ type: 'cpu' });
+              // CPU over the window plus the drain: a slight overestimate, the same for both.
+              const spent = ((await server.expect('cpu', 10_000)).us as number) - before;
+              opts.log(
+                `  compressed echo ${impl.padEnd(8)} ${name.padEnd(22)} ${Math.round(fig.msgsPerSec)} msg/s`,
+              );
+              if ((rate[impl] ?? 0) >= fig.msgsPerSec) continue;
+              rate[impl] = fig.msgsPerSec;
+              cpu[impl] = spent / fig.messages;
+            } catch (err) {
+              errors[impl] = message(err);
+            } finally {
+              await client.stop();
+            }
+          }
+        }
+        results.add(suite, name, 'messages/s', 'msg/s', 'higher', rate, errors);
+        results.add(suite, name, 'server CPU / message', 'us', 'lower', cpu);
+      }
+    },
+    true,
+  );
+  await memorySuite(results, opts, true);
 }

@@ -23,6 +23,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'turn a packet capture into fixtures',
     load: () => import('./commands/import-pcap.js'),
   },
+  census: {
+    summary: 'which drafts, extensions and clients a capture or gateway log shows',
+    load: () => import('./commands/census.js'),
+  },
   probe: { summary: 'report which drafts a server accepts', load: () => import('./commands/probe.js') },
   gateway: {
     summary: 'accept legacy clients, forward to a modern backend',

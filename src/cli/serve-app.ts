@@ -25,7 +25,11 @@ export function echo(conn: Connection, req: IncomingMessage): void {
   if (wantsAnnouncement(req.url)) conn.send(`${ANNOUNCE_PARAM}: ${conn.draft}`);
   conn.on('message', (data: Buffer, isBinary: boolean) => {
     if (conn.readyState !== conn.OPEN) return;
-    conn.send(data, { binary: isBinary && conn.caps.binary });
+    // A client that sends fast and never reads: stop reading it until its echoes have left.
+    if (!conn.send(data, { binary: isBinary && conn.caps.binary }) && !conn.isPaused) {
+      conn.pause();
+      conn.once('drain', () => conn.resume());
+    }
   });
   // Echo servers see misbehaving clients; a fault closes that one connection and nothing else.
   conn.on('error', () => {});

@@ -1,7 +1,7 @@
 // Reading a server's answer to our opening handshake (RFC 6455 §4.1 steps 1-6; hixie-76 §4.1 steps 29-45):
 // bounded buffering, the status, then the draft's own verify over the head and its body.
 import { DEFAULT_MAX_HEAD_BYTES, parseResponseHead } from './http-head.js';
-import type { ClientRequest, ResponseHead } from './types.js';
+import type { ClientRequest, NegotiatedCompression, ResponseHead } from './types.js';
 
 export type HandshakeResponse =
   | { readonly kind: 'wait' }
@@ -12,6 +12,7 @@ export type HandshakeResponse =
       readonly head: ResponseHead;
       readonly protocol: string;
       readonly extensions: string;
+      readonly compression?: NegotiatedCompression;
       /** Where frames start in `received`: after the head and its body (hixie-76: the 16-byte answer). */
       readonly bodyEnd: number;
     };
@@ -35,5 +36,6 @@ export function readHandshakeResponse(received: Buffer, request: ClientRequest):
   if (received.length < bodyEnd) return { kind: 'wait' };
   const verdict = request.verify(head, received.subarray(consumed, bodyEnd), received.subarray(0, consumed));
   if (!verdict.ok) return { kind: 'refused', head, reason: `handshake refused: ${verdict.reason}` };
-  return { kind: 'accepted', head, protocol: verdict.protocol, extensions: verdict.extensions, bodyEnd };
+  const { protocol, extensions, compression } = verdict;
+  return { kind: 'accepted', head, protocol, extensions, bodyEnd, ...(compression ? { compression } : {}) };
 }

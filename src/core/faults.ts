@@ -28,8 +28,12 @@ export const FAULT_CLOSE_CODES = {
   INVALID_CLOSE_CODE: 1002,
   /** RFC 6455 §8.1: text or close reason that is not UTF-8. */
   INVALID_UTF8: 1007,
+  /** RFC 7692 §6.2: a compressed payload that does not inflate (ws 8 closes with 1007 too). */
+  INFLATE_FAILED: 1007,
   /** RFC 6455 §7.4.1: a message larger than the configured maximum. */
   MESSAGE_TOO_BIG: 1009,
+  /** A fragmented message in more frames than maxFragments (RFC 6455 §7.4.1 1008 "policy violation"). */
+  TOO_MANY_FRAGMENTS: 1008,
   /** Hixie-75/76 §4.2: a sentinel or length-prefixed frame longer than the maximum. */
   FRAME_TOO_BIG: 1009,
   /** Hixie-75/76: a length prefix that overflows any sane integer. */

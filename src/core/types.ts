@@ -22,6 +22,8 @@ export interface Caps {
   readonly fragmentation: boolean;
   /** `Sec-WebSocket-Extensions` negotiation exists. */
   readonly extensions: boolean;
+  /** Compression can be negotiated (hybi: permessage-deflate, RFC 7692, and the per-frame draft). */
+  readonly compression: boolean;
 }
 
 /** Injected randomness: returns `n` fresh random bytes. Tests pass a seeded one so traces replay exactly. */
@@ -53,10 +55,14 @@ export interface EncodeOptions {
   readonly pastClose?: boolean;
 }
 
+/** ws 8's limit on the frames of one message: past it the message is refused (1008, or the draft's code). */
+export const DEFAULT_MAX_FRAGMENTS = 16_384;
+
 /** What a user asks a codec to encode. */
 export type OutboundMessage =
-  | { readonly type: 'text'; readonly data: string | Uint8Array }
-  | { readonly type: 'binary'; readonly data: Uint8Array }
+  /** `compress: false` sends uncompressed on a compressed connection (default: compress from the threshold up). */
+  | { readonly type: 'text'; readonly data: string | Uint8Array; readonly compress?: boolean | undefined }
+  | { readonly type: 'binary'; readonly data: Uint8Array; readonly compress?: boolean | undefined }
   | { readonly type: 'ping'; readonly data?: Uint8Array }
   | { readonly type: 'pong'; readonly data?: Uint8Array }
   | { readonly type: 'close'; readonly code?: number; readonly reason?: string };
@@ -86,10 +92,65 @@ export interface Codec {
 }
 
 export interface CodecOptions {
-  /** Largest message (hybi: reassembled; hixie: one frame) accepted from the peer, in bytes. */
+  /** Largest message (hybi: reassembled and inflated; hixie: one frame) accepted from the peer, in bytes. */
   readonly maxPayload: number;
+  /**
+   * Most frames one fragmented message may arrive in (hybi only; default DEFAULT_MAX_FRAGMENTS). Empty
+   * continuation frames cost memory without counting against maxPayload, so they are counted here.
+   */
+  readonly maxFragments?: number;
   /** Random bytes for client masks; unused by servers and by hixie. */
   readonly rng: Rng;
+  /** The negotiated compression extension, which owns RSV1 (hybi only). */
+  readonly compression?: Compression;
+}
+
+/** One direction of a negotiated deflate extension: the window and whether the context carries over. */
+export interface DeflateDirection {
+  /** LZ77 window in bits, 8..15 (RFC 7692 §7.1.2). */
+  readonly windowBits: number;
+  /** The sliding window is reset after each message (frame, for deflate-frame). */
+  readonly noContextTakeover: boolean;
+}
+
+/** A negotiated compression extension, seen from one endpoint: what it deflates with and inflates with. */
+export interface NegotiatedCompression {
+  readonly extension: 'permessage-deflate' | 'x-webkit-deflate-frame' | 'deflate-frame';
+  /** What this endpoint compresses with (its peer inflates accordingly). */
+  readonly deflate: DeflateDirection;
+  /** What the peer compresses with. */
+  readonly inflate: DeflateDirection;
+}
+
+/** Why a compressed payload could not be inflated. */
+export type InflateFailure = 'too-big' | 'corrupt';
+
+/**
+ * The compression state of one connection, driven by the hybi codec. Synchronous and bounded, so the codec
+ * stays a pure function of its input (docs/architecture.md "Compression").
+ */
+export interface Compression {
+  /** permessage-deflate compresses whole messages (RSV1 on the first frame); deflate-frame each frame. */
+  readonly unit: 'message' | 'frame';
+  /** Messages shorter than this are sent uncompressed unless the sender asks otherwise. */
+  readonly threshold: number;
+  /** Inflate one compressed message (or frame); stops as soon as the output would exceed `limit` bytes. */
+  inflate(data: Buffer, limit: number): Buffer | InflateFailure;
+  /** Deflate one message (or frame) payload, without the trailing 00 00 FF FF (RFC 7692 §7.2.1). */
+  deflate(data: Uint8Array): Buffer;
+  /** Free the windows (the connection closed). */
+  close(): void;
+}
+
+/** A server's compression policy: pure data, so negotiation stays a pure function (RFC 7692 §5, §7.1). */
+export interface CompressionPolicy {
+  readonly serverNoContextTakeover: boolean;
+  readonly clientNoContextTakeover: boolean;
+  /** A number caps the window; true/false as in ws (false: refuse offers that ask for a server window). */
+  readonly serverMaxWindowBits: number | boolean;
+  readonly clientMaxWindowBits: number | boolean;
+  /** Also accept the legacy x-webkit-deflate-frame / deflate-frame offers. */
+  readonly deflateFrame: boolean;
 }
 
 /** One HTTP header line as received: name keeps its case, value is trimmed of surrounding whitespace. */
@@ -119,6 +180,8 @@ export type AcceptResult =
       readonly response: Buffer;
       readonly protocol: string;
       readonly extensions: string;
+      /** The compression extension accepted in `extensions`, if any. */
+      readonly compression?: NegotiatedCompression;
       /** Bytes of request body the handshake still needs after the head (hixie-76 key3: 8; else 0). */
       readonly bodyLength: number;
       /** Given exactly `bodyLength` bytes, the bytes to write after `response` (hixie-76: the MD5 answer). */
@@ -144,6 +207,8 @@ export interface ServerHandshakeOptions {
   readonly secure: boolean;
   /** Drafts this server accepts; used for the `Sec-WebSocket-Version` list in rejections. */
   readonly drafts: readonly DraftId[];
+  /** Accept a compression offer under this policy; undefined declines every extension. */
+  readonly compression?: CompressionPolicy;
 }
 
 export interface ClientHandshakeOptions {
@@ -154,6 +219,8 @@ export interface ClientHandshakeOptions {
   readonly origin?: string;
   readonly headers?: readonly HeaderLine[];
   readonly rng: Rng;
+  /** Offer permessage-deflate with these parameters (hybi only); undefined offers no extension. */
+  readonly compression?: CompressionPolicy;
 }
 
 /** A built client request and how to check the answer. */
@@ -167,7 +234,12 @@ export interface ClientRequest {
 }
 
 export type ClientVerdict =
-  | { readonly ok: true; readonly protocol: string; readonly extensions: string }
+  | {
+      readonly ok: true;
+      readonly protocol: string;
+      readonly extensions: string;
+      readonly compression?: NegotiatedCompression;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** One draft: only what differs lives behind this. */

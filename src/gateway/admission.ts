@@ -64,6 +64,7 @@ export async function openUpstream(o: ResolvedOptions, info: VerifyClientInfo): 
     closeTimeout: 10_000,
     ca: o.upstreamCa,
     rejectUnauthorized: o.upstreamRejectUnauthorized,
+    perMessageDeflate: o.upstreamPerMessageDeflate,
     abort: info.signal,
   });
   if (!r.ok) {

@@ -22,8 +22,10 @@ export const SETTINGS = {
   drafts: 'list',
   clientIdleTimeout: 'duration',
   upstreamIdleTimeout: 'duration',
+  idleTimeout: 'duration',
   highWaterMark: 'size',
   maxPayload: 'size',
+  maxBufferedBytes: 'size',
   maxConnections: 'count',
   handshakeTimeout: 'duration',
   connectTimeout: 'duration',
@@ -161,12 +163,14 @@ export function toGatewayOptions(s: RawSettings): { options: GatewayOptions; qui
   for (const k of [
     'clientIdleTimeout',
     'upstreamIdleTimeout',
+    'idleTimeout',
     'handshakeTimeout',
     'connectTimeout',
     'shutdownTimeout',
   ] as const)
     if (s[k] !== undefined) o[k] = parseDuration(s[k], k);
-  for (const k of ['highWaterMark', 'maxPayload'] as const) if (s[k] !== undefined) o[k] = parseSize(s[k], k);
+  for (const k of ['highWaterMark', 'maxPayload', 'maxBufferedBytes'] as const)
+    if (s[k] !== undefined) o[k] = parseSize(s[k], k);
   if (s.maxConnections !== undefined) o.maxConnections = parseCount(s.maxConnections, 'maxConnections');
   if (s.trustProxy === true) o.trustProxy = true;
   if (typeof s.upstreamCa === 'string') o.upstreamCa = readPem(s.upstreamCa, 'upstreamCa');

@@ -1,5 +1,6 @@
 // createGateway() options: their types, defaults and validation (unknown options throw a TypeError naming them).
 import { ALL_DRAFTS, type DraftId } from '../core/types.js';
+import { type PerMessageDeflateOptions, resolveCompression } from '../node/compression-options.js';
 import type { LogRecord } from './log.js';
 import { originMatcher } from './origin.js';
 import { BINARY_TO_LEGACY, type BinaryToLegacy } from './policy.js';
@@ -25,6 +26,10 @@ export interface GatewayOptions {
   /** Close when a side sends nothing for this many ms; 0 disables (default). */
   readonly clientIdleTimeout?: number;
   readonly upstreamIdleTimeout?: number;
+  /** Ping a silent client after half this many ms, close it after all of them (keepalive); 0: off (default). */
+  readonly idleTimeout?: number;
+  /** Bytes all clients together may hold in incomplete messages; past it 1013 (default 256 MiB). */
+  readonly maxBufferedBytes?: number;
   /** Stop reading one side while the other side has more than this many bytes buffered; default 1 MiB. */
   readonly highWaterMark?: number;
   /** Largest message accepted from either side, in bytes; default 16 MiB. */
@@ -46,6 +51,13 @@ export interface GatewayOptions {
   /** Paths served over plain HTTP on the same listener; `false` disables. */
   readonly healthPath?: string | false;
   readonly metricsPath?: string | false;
+  /**
+   * Compression toward clients (permessage-deflate and the legacy x-webkit-deflate-frame), as createServer's
+   * option; and toward a ws:// upstream, as connect's. Each side negotiates its own: messages are bridged
+   * inflated, so a deflate-frame client can sit behind a permessage-deflate upstream. Default off.
+   */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  readonly upstreamPerMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
 export type UpstreamTarget =
@@ -63,6 +75,8 @@ export interface ResolvedOptions {
   readonly drafts: readonly DraftId[];
   readonly clientIdleTimeout: number;
   readonly upstreamIdleTimeout: number;
+  readonly idleTimeout: number;
+  readonly maxBufferedBytes: number | undefined;
   readonly highWaterMark: number;
   readonly maxPayload: number;
   readonly maxConnections: number;
@@ -75,6 +89,8 @@ export interface ResolvedOptions {
   readonly log: (record: LogRecord) => void;
   readonly healthPath: string | false;
   readonly metricsPath: string | false;
+  readonly perMessageDeflate: boolean | PerMessageDeflateOptions;
+  readonly upstreamPerMessageDeflate: boolean | PerMessageDeflateOptions;
 }
 
 const KNOWN = new Set([
@@ -88,6 +104,8 @@ const KNOWN = new Set([
   'drafts',
   'clientIdleTimeout',
   'upstreamIdleTimeout',
+  'idleTimeout',
+  'maxBufferedBytes',
   'highWaterMark',
   'maxPayload',
   'maxConnections',
@@ -100,6 +118,8 @@ const KNOWN = new Set([
   'log',
   'healthPath',
   'metricsPath',
+  'perMessageDeflate',
+  'upstreamPerMessageDeflate',
 ]);
 
 /** Parse the upstream URL: ws/wss need a host; tcp needs a host and a port and nothing else. */
@@ -146,6 +166,20 @@ function pem(v: unknown, name: string): string | Buffer {
   return v;
 }
 
+/** Checked here with the same rules as createServer/connect, so a bad value fails at startup. */
+function compressionOption(
+  o: Record<string, unknown>,
+  name: string,
+  where: 'createServer' | 'connect',
+): boolean | PerMessageDeflateOptions {
+  const v = o[name];
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean' && (typeof v !== 'object' || v === null || Array.isArray(v)))
+    throw new TypeError(`${name}: expected a boolean or an object`);
+  resolveCompression(where, v as boolean | PerMessageDeflateOptions);
+  return v as boolean | PerMessageDeflateOptions;
+}
+
 /** Validate and default every option; throws a TypeError naming the first bad or unknown option. */
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options: expected an object');
@@ -183,6 +217,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     drafts: drafts as DraftId[],
     clientIdleTimeout: num(o, 'clientIdleTimeout', 0, 0),
     upstreamIdleTimeout: num(o, 'upstreamIdleTimeout', 0, 0),
+    idleTimeout: num(o, 'idleTimeout', 0, 0),
+    maxBufferedBytes: o.maxBufferedBytes === undefined ? undefined : num(o, 'maxBufferedBytes', 0, 1, true),
     highWaterMark: num(o, 'highWaterMark', 1024 * 1024, 1),
     maxPayload: num(o, 'maxPayload', 16 * 1024 * 1024, 1),
     maxConnections: num(o, 'maxConnections', Number.POSITIVE_INFINITY, 1, true),
@@ -195,5 +231,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     log: (o.log as ((r: LogRecord) => void) | undefined) ?? (() => {}),
     healthPath: path(o, 'healthPath', '/healthz'),
     metricsPath: path(o, 'metricsPath', '/metrics'),
+    perMessageDeflate: compressionOption(o, 'perMessageDeflate', 'createServer'),
+    upstreamPerMessageDeflate: compressionOption(o, 'upstreamPerMessageDeflate', 'connect'),
   };
 }

@@ -43,4 +43,5 @@ export const TCP_CAPS: Caps = {
   closingHandshake: false,
   fragmentation: false,
   extensions: false,
+  compression: false,
 };

@@ -3,6 +3,7 @@
 import type { Connection } from '../connection/connection.js';
 import type { HeaderLine } from '../core/types.js';
 import { connect, HandshakeError } from '../node/client.js';
+import type { PerMessageDeflateOptions } from '../node/compression-options.js';
 import { connectionSide } from './connection-side.js';
 import type { Side } from './side.js';
 
@@ -16,6 +17,7 @@ export interface UpstreamRequest {
   readonly closeTimeout: number;
   readonly ca: string | Buffer | undefined;
   readonly rejectUnauthorized: boolean;
+  readonly perMessageDeflate: boolean | PerMessageDeflateOptions;
   readonly abort: AbortSignal;
 }
 
@@ -35,6 +37,7 @@ export function openWsUpstream(req: UpstreamRequest): Promise<WsOpen> {
       maxPayload: req.maxPayload,
       closeTimeout: req.closeTimeout,
       rejectUnauthorized: req.rejectUnauthorized,
+      perMessageDeflate: req.perMessageDeflate,
       ...(req.origin === undefined ? {} : { origin: req.origin }),
       ...(req.ca === undefined ? {} : { ca: req.ca }),
     });

@@ -6,6 +6,12 @@ import {
 } from '../connection/legacy-binary.js';
 import { ALL_DRAFTS, type DraftId, type HeaderLine, type Rng } from '../core/types.js';
 import {
+  isPerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type ResolvedCompression,
+  resolveCompression,
+} from './compression-options.js';
+import {
   checkOptions,
   isBoolean,
   isBytesLike,
@@ -26,6 +32,8 @@ export interface ClientOptions {
   /** Extra request headers: an object or a list of [name, value] pairs. */
   readonly headers?: Readonly<Record<string, string>> | readonly HeaderLine[];
   readonly maxPayload?: number;
+  readonly maxFragments?: number;
+  readonly writeHighWaterMark?: number;
   readonly handshakeTimeout?: number;
   readonly closeTimeout?: number;
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
@@ -33,6 +41,8 @@ export interface ClientOptions {
   readonly servername?: string;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
+  /** Offer permessage-deflate (RFC 7692; hybi drafts only); off by default. */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /** What send(binary) does toward a hixie server (docs/api.md "What every draft guarantees"). */
   readonly binaryToLegacy?: BinaryToLegacy;
 }
@@ -43,12 +53,15 @@ export interface ResolvedClientOptions {
   readonly origin: string | undefined;
   readonly headers: readonly HeaderLine[];
   readonly maxPayload: number;
+  readonly maxFragments: number | undefined;
+  readonly writeHighWaterMark: number | undefined;
   readonly handshakeTimeout: number;
   readonly closeTimeout: number;
   readonly ca: string | Buffer | readonly (string | Buffer)[] | undefined;
   readonly rejectUnauthorized: boolean | undefined;
   readonly servername: string | undefined;
   readonly rng: Rng | undefined;
+  readonly perMessageDeflate: ResolvedCompression | undefined;
   readonly binaryToLegacy: BinaryToLegacy;
 }
 
@@ -68,12 +81,15 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   origin: isString,
   headers: isHeaders,
   maxPayload: isPositiveNumber,
+  maxFragments: (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer'),
+  writeHighWaterMark: isPositiveNumber,
   handshakeTimeout: isPositiveNumber,
   closeTimeout: isNonNegativeNumber,
   ca: isBytesLike,
   rejectUnauthorized: isBoolean,
   servername: isString,
   rng: isFunction,
+  perMessageDeflate: isPerMessageDeflate,
   binaryToLegacy: oneOf(BINARY_TO_LEGACY),
 };
 
@@ -90,12 +106,15 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     origin: o.origin,
     headers,
     maxPayload: o.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    maxFragments: o.maxFragments,
+    writeHighWaterMark: o.writeHighWaterMark,
     handshakeTimeout: o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     closeTimeout: o.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
     ca: o.ca,
     rejectUnauthorized: o.rejectUnauthorized,
     servername: o.servername,
     rng: o.rng,
+    perMessageDeflate: resolveCompression('connect', o.perMessageDeflate),
     binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,
   };
 }

@@ -24,6 +24,7 @@ const HIXIE75: Caps = {
   closingHandshake: false,
   fragmentation: false,
   extensions: false,
+  compression: false,
 };
 const HIXIE76: Caps = { ...HIXIE75, closingHandshake: true };
 const RFC6455: Caps = {
@@ -33,6 +34,7 @@ const RFC6455: Caps = {
   closingHandshake: true,
   fragmentation: true,
   extensions: true,
+  compression: true,
 };
 
 describe('upstream -> client messages', () => {

@@ -51,7 +51,10 @@ export class RawPeer {
         if (answer.kind === 'wait') return;
         clearTimeout(timer);
         socket.off('data', onData);
-        if (answer.kind === 'refused') return fail(new Error(`${draftId}: ${answer.reason}`));
+        if (answer.kind === 'refused') {
+          fail(new Error(`${draftId}: ${answer.reason}`));
+          return;
+        }
         const peer = new RawPeer(socket, draft.createCodec('client', { maxPayload: 1 << 20, rng }));
         socket.on('data', (bytes: Buffer) => peer.take(bytes));
         peer.take(received.subarray(answer.bodyEnd));

@@ -27,8 +27,10 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --drafts LIST                client drafts accepted (default: all), e.g. rfc6455,hixie-76
   --client-idle-timeout DUR    close when the client sends nothing for DUR (e.g. 60s; default off)
   --upstream-idle-timeout DUR  the same for the upstream
+  --idle-timeout DUR           keepalive: ping a silent client after DUR/2, close it after DUR (default off)
   --high-water-mark SIZE       pause one side while the other has SIZE buffered (default 1MiB)
   --max-payload SIZE           largest message from either side (default 16MiB)
+  --max-buffered-bytes SIZE    bytes all clients may hold in unfinished messages; past it 1013 (default 256MiB)
   --max-connections N          concurrent clients; more get 503 (default unlimited)
   --handshake-timeout DUR      client handshake limit (default 10s)
   --connect-timeout DUR        upstream connect + handshake limit (default 10s)

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { ALL_DRAFTS, type DraftId } from '../../core/types.js';
 import { isDraftId } from '../../drafts.js';
+import { ConfigError, parseDuration, parseSize } from '../../gateway/config.js';
 import { createServer, type WsServer } from '../../node/server.js';
 import { parseCommand, parsePort, UsageFault } from '../args.js';
 import { ANNOUNCE_PARAM } from '../demo-page.js';
@@ -20,6 +21,9 @@ options:
   --host H           address to bind (default 127.0.0.1)
   --drafts LIST      comma-separated drafts to accept (default: ${ALL_DRAFTS.join(',')})
   --max-payload N    largest message accepted, in bytes (default 104857600)
+  --idle-timeout DUR keepalive: ping a silent client after DUR/2, close it after DUR (e.g. 60s; default off)
+  --max-buffered-bytes SIZE
+                     bytes all clients may hold in unfinished messages; past it 1013 (default 256MiB)
   --protocols LIST   comma-separated subprotocols to agree to, in the client's order of preference
                      (default: agree to the client's first offer, as an echo serves any protocol)
   --tls-cert FILE    PEM certificate chain: serve wss:// and https:// (needs --tls-key)
@@ -36,6 +40,8 @@ const OPTIONS = {
   host: { type: 'string' },
   drafts: { type: 'string' },
   'max-payload': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'max-buffered-bytes': { type: 'string' },
   protocols: { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
@@ -48,6 +54,8 @@ export interface ServeSettings {
   readonly host: string;
   readonly drafts: readonly DraftId[];
   readonly maxPayload: number | undefined;
+  readonly idleTimeout?: number | undefined;
+  readonly maxBufferedBytes?: number | undefined;
   /** Subprotocols agreed to; undefined: the client's first offer. */
   readonly protocols: readonly string[] | undefined;
   /** PEM file paths; both or neither. */
@@ -60,6 +68,17 @@ function listFlag(value: string | undefined): string[] | undefined {
     ?.split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+/** A flag's value through `parse`, with ConfigError turned into a usage error. */
+function optional(value: unknown, parse: (v: string) => number): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return parse(value);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageFault(err.message);
+    throw err;
+  }
 }
 
 /** `env` supplies PORT (as on hosting platforms); --port wins over it. */
@@ -92,6 +111,8 @@ export function parseServeArgs(
     host: values.host ?? '127.0.0.1',
     drafts: drafts as DraftId[],
     maxPayload: rawMax === undefined ? undefined : Number(rawMax),
+    idleTimeout: optional(values['idle-timeout'], (v) => parseDuration(v, '--idle-timeout')),
+    maxBufferedBytes: optional(values['max-buffered-bytes'], (v) => parseSize(v, '--max-buffered-bytes')),
     protocols: listFlag(values.protocols),
     tls: cert !== undefined && key !== undefined ? { cert, key } : undefined,
     quiet: values.quiet ?? false,
@@ -127,6 +148,8 @@ export function startServe(
           return agreed === undefined ? offered[0] : offered.find((p) => agreed.includes(p));
         },
         ...(settings.maxPayload === undefined ? {} : { maxPayload: settings.maxPayload }),
+        ...(settings.idleTimeout === undefined ? {} : { idleTimeout: settings.idleTimeout }),
+        ...(settings.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: settings.maxBufferedBytes }),
         ...(tls ? { tls } : {}),
       },
       (conn, req) => {

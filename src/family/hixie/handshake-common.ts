@@ -11,6 +11,7 @@ export function hixieCaps(closingHandshake: boolean): Caps {
     closingHandshake,
     fragmentation: false,
     extensions: false,
+    compression: false,
   };
 }
 

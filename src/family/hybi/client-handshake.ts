@@ -2,7 +2,7 @@
 
 import { acceptValue } from '../../core/crypto.js';
 import { UsageError } from '../../core/faults.js';
-import { hasToken, headerList, singleHeader } from '../../core/headers.js';
+import { hasToken, headerList, headerValues, singleHeader } from '../../core/headers.js';
 import { serializeHead } from '../../core/http-head.js';
 import type {
   ClientHandshakeOptions,
@@ -11,6 +11,7 @@ import type {
   HeaderLine,
   ResponseHead,
 } from '../../core/types.js';
+import { extensionOffer, readExtensionAnswer } from '../../extensions/negotiate.js';
 import type { HybiProfile } from './profile.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -37,18 +38,24 @@ export function buildHybiRequest(profile: HybiProfile, options: ClientHandshakeO
   if (options.origin !== undefined) headers.push([profile.originHeader, options.origin]);
   if (protocols.length > 0) headers.push(['Sec-WebSocket-Protocol', protocols.join(', ')]);
   headers.push(['Sec-WebSocket-Version', String(profile.version)]);
+  if (options.compression) headers.push(['Sec-WebSocket-Extensions', extensionOffer(options.compression)]);
   headers.push(...(options.headers ?? []));
   const target = `${url.pathname || '/'}${url.search}`;
   const expected = acceptValue(key);
   return {
     bytes: serializeHead(`GET ${target} HTTP/1.1`, headers),
     responseBodyLength: 0,
-    verify: (head) => verifyResponse(head, expected, protocols),
+    verify: (head) => verifyResponse(head, expected, protocols, options.compression),
   };
 }
 
 /** RFC 6455 §4.1: the checks a client makes on the server's answer; each failure says which. */
-function verifyResponse(head: ResponseHead, expected: string, offered: readonly string[]): ClientVerdict {
+function verifyResponse(
+  head: ResponseHead,
+  expected: string,
+  offered: readonly string[],
+  compression: ClientHandshakeOptions['compression'],
+): ClientVerdict {
   const fail = (reason: string): ClientVerdict => ({ ok: false, reason });
   if (head.status !== 101) return fail(`expected status 101, got ${head.status}`);
   if (!hasToken(head.headers, 'Upgrade', 'websocket')) return fail('Upgrade header is not websocket');
@@ -63,8 +70,15 @@ function verifyResponse(head: ResponseHead, expected: string, offered: readonly 
   const protocol = chosen[0] ?? '';
   if (protocol !== '' && !offered.includes(protocol))
     return fail(`server chose subprotocol ${JSON.stringify(protocol)} which was not offered`);
-  // We offer no extension, so the server may not use one (§4.1 item 5 of the checks).
-  if (headerList(head.headers, 'Sec-WebSocket-Extensions').length > 0)
-    return fail('server answered with an extension that was not offered');
-  return { ok: true, protocol, extensions: '' };
+  // §4.1 item 5 of the checks: only an extension we offered, with parameters inside our offer (RFC 7692 §7.1).
+  const answer = headerValues(head.headers, 'Sec-WebSocket-Extensions');
+  const extensions = readExtensionAnswer(answer, compression);
+  if (!extensions.ok) return fail(extensions.reason);
+  const { negotiated } = extensions;
+  return {
+    ok: true,
+    protocol,
+    extensions: answer.join(', '),
+    ...(negotiated ? { compression: negotiated } : {}),
+  };
 }

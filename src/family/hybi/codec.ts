@@ -1,14 +1,16 @@
 // The hybi codec (RFC 6455 §5-§7): messages, control frames, closing handshake and failure, over FrameReader.
 import { asBuffer, EMPTY } from '../../core/bytes.js';
 import { type FaultName, UsageError } from '../../core/faults.js';
-import type {
-  Codec,
-  CodecEvent,
-  CodecOptions,
-  CodecState,
-  EncodeOptions,
-  OutboundMessage,
-  Role,
+import {
+  type Codec,
+  type CodecEvent,
+  type CodecOptions,
+  type CodecState,
+  type Compression,
+  DEFAULT_MAX_FRAGMENTS,
+  type EncodeOptions,
+  type OutboundMessage,
+  type Role,
 } from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
@@ -22,6 +24,7 @@ import {
   OP_PING,
   OP_PONG,
   OP_TEXT,
+  RSV1,
 } from './opcodes.js';
 import { faultCloseCode, type HybiProfile, isCloseCodeAllowed } from './profile.js';
 import { FragmentedText } from './text-check.js';
@@ -37,8 +40,13 @@ export class HybiCodec implements Codec, FrameSink {
   private fragments: Buffer[] = [];
   private fragmentBytes = 0;
   private messageOpcode = 0;
+  /** The open message's first frame had RSV1 (RFC 7692 §6): its fragments are inflated once it ends. */
+  private messageCompressed = false;
   private readonly utf8 = new FragmentedText();
   private readonly rng: CodecOptions['rng'] | undefined;
+  private readonly maxFragments: number;
+  private readonly compression: Compression | undefined;
+  private readonly maxPayload: number;
 
   constructor(
     private readonly profile: HybiProfile,
@@ -47,10 +55,14 @@ export class HybiCodec implements Codec, FrameSink {
   ) {
     // RFC 6455 §5.3: a client masks every frame with a fresh key; a server never masks.
     this.rng = role === 'client' ? options.rng : undefined;
+    this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
+    this.compression = options.compression;
+    this.maxPayload = options.maxPayload;
     this.reader = new FrameReader(this, {
       expectMasked: role === 'server',
       minimalLength: profile.minimalLength,
       maxPayload: options.maxPayload,
+      ...(options.compression ? { rsv1: options.compression.unit } : {}),
     });
   }
 
@@ -76,6 +88,7 @@ export class HybiCodec implements Codec, FrameSink {
     this.state = 'closed';
     this.reader.stop();
     this.release();
+    this.compression?.close();
     this.events = [];
     return events;
   }
@@ -86,11 +99,17 @@ export class HybiCodec implements Codec, FrameSink {
     switch (message.type) {
       case 'text': {
         const data = message.data;
+        if (typeof data !== 'string' && !isValidUtf8(data))
+          throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
+        const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+        if (this.compresses(message.compress, length))
+          return this.encodeCompressed(OP_TEXT, typeof data === 'string' ? Buffer.from(data) : data);
         if (typeof data === 'string') return encodeTextFrame(OP_TEXT, data, this.mask());
-        if (!isValidUtf8(data)) throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
         return encodeFrame(OP_TEXT, data, this.mask());
       }
       case 'binary':
+        if (this.compresses(message.compress, message.data.length))
+          return this.encodeCompressed(OP_BINARY, message.data);
         return encodeFrame(OP_BINARY, message.data, this.mask());
       case 'ping':
       case 'pong': {
@@ -110,6 +129,17 @@ export class HybiCodec implements Codec, FrameSink {
     }
   }
 
+  /** Compress when an extension was negotiated, the sender did not opt out and the message is long enough. */
+  private compresses(asked: boolean | undefined, length: number): boolean {
+    const c = this.compression;
+    return c !== undefined && asked !== false && length >= c.threshold;
+  }
+
+  /** One frame with RSV1 set: RFC 7692 §7.2.1 (a whole message) or the per-frame draft (one frame). */
+  private encodeCompressed(opcode: number, data: Uint8Array): Buffer {
+    return encodeFrame(opcode | RSV1, this.compression!.deflate(data), this.mask());
+  }
+
   private encodeClose(code: number | undefined, reason: string): Buffer {
     if (code === undefined) {
       if (reason !== '') throw new UsageError('INVALID_CLOSE_CODE', 'a close reason needs a close code');
@@ -126,21 +156,40 @@ export class HybiCodec implements Codec, FrameSink {
   }
 
   /** FrameSink: one complete frame from the reader. */
-  frame(opcode: number, fin: boolean, payload: Buffer, utf8?: boolean): boolean {
+  frame(
+    opcode: number,
+    fin: boolean,
+    payload: Buffer,
+    utf8: boolean | undefined,
+    compressed: boolean,
+  ): boolean {
+    if (compressed && this.compression?.unit === 'frame') {
+      // The per-frame draft: each RSV1 frame inflates on its own, then is an ordinary frame.
+      const inflated = this.inflate(
+        payload,
+        this.maxPayload - (opcode === OP_CONTINUATION ? this.fragmentBytes : 0),
+      );
+      if (inflated === undefined) return false;
+      return this.frame(opcode, fin, inflated, undefined, false);
+    }
     switch (opcode) {
       case OP_TEXT:
-      case OP_BINARY:
+      case OP_BINARY: {
         if (fin) {
+          const data = compressed ? this.inflate(payload, this.maxPayload) : payload;
+          if (data === undefined) return false;
           // RFC 6455 §8.1: a text message MUST be UTF-8.
-          if (opcode === OP_TEXT && !(utf8 ?? isValidUtf8(payload)))
+          if (opcode === OP_TEXT && !((compressed ? undefined : utf8) ?? isValidUtf8(data)))
             return this.fail('INVALID_UTF8', 'text is not UTF-8');
-          this.events.push({ type: opcode === OP_TEXT ? 'text' : 'binary', data: payload });
+          this.events.push({ type: opcode === OP_TEXT ? 'text' : 'binary', data });
           return true;
         }
         this.messageOpcode = opcode;
+        this.messageCompressed = compressed;
         this.fragments.push(payload);
         this.fragmentBytes = payload.length;
-        return opcode === OP_BINARY || this.checkFragment(payload);
+        return opcode === OP_BINARY || compressed || this.checkFragment(payload);
+      }
       case OP_CONTINUATION:
         return this.continuation(fin, payload);
       case OP_PING:
@@ -163,18 +212,41 @@ export class HybiCodec implements Codec, FrameSink {
   }
 
   private continuation(fin: boolean, payload: Buffer): boolean {
+    // Empty or 1-byte fragments add little to maxPayload but a whole entry each: count them too.
+    if (this.fragments.length >= this.maxFragments)
+      return this.fail('TOO_MANY_FRAGMENTS', `message in more than ${this.maxFragments} frames`);
     this.fragments.push(payload);
     this.fragmentBytes += payload.length;
     const text = this.messageOpcode === OP_TEXT;
-    if (text && !this.checkFragment(payload)) return false;
+    const compressed = this.messageCompressed;
+    if (text && !compressed && !this.checkFragment(payload)) return false;
     if (!fin) return true;
     // RFC 6455 §8.1: the message must also end on a character boundary.
-    if (text && !this.utf8.finish()) return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
-    const data =
+    if (text && !compressed && !this.utf8.finish())
+      return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
+    const joined =
       this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments, this.fragmentBytes);
     this.release();
+    // RFC 7692 §7.2.2: the fragments' payloads together are one compressed message.
+    const data = compressed ? this.inflate(joined, this.maxPayload) : joined;
+    if (data === undefined) return false;
+    if (compressed && text && !isValidUtf8(data)) return this.fail('INVALID_UTF8', 'text is not UTF-8');
     this.events.push({ type: text ? 'text' : 'binary', data });
     return true;
+  }
+
+  /** Inflate within `limit` bytes (RFC 6455 §10.4: the inflated size is what counts), or fail. */
+  private inflate(data: Buffer, limit: number): Buffer | undefined {
+    const out = this.compression!.inflate(data, limit);
+    if (out === 'too-big') {
+      this.fail('MESSAGE_TOO_BIG', `message over ${this.maxPayload} bytes once inflated`);
+      return undefined;
+    }
+    if (out === 'corrupt') {
+      this.fail('INFLATE_FAILED', 'compressed payload does not inflate');
+      return undefined;
+    }
+    return out;
   }
 
   /** Fail fast on a fragment that makes the text invalid, before the message ends (Autobahn 6.4.x). */
@@ -208,6 +280,7 @@ export class HybiCodec implements Codec, FrameSink {
     }
     this.state = 'closed';
     this.release();
+    this.compression?.close();
     return false;
   }
 
@@ -224,6 +297,7 @@ export class HybiCodec implements Codec, FrameSink {
     this.state = 'closed';
     this.reader.stop();
     this.release();
+    this.compression?.close();
     return false;
   }
 
@@ -231,6 +305,7 @@ export class HybiCodec implements Codec, FrameSink {
     this.fragments = [];
     this.fragmentBytes = 0;
     this.messageOpcode = 0;
+    this.messageCompressed = false;
     this.utf8.reset();
   }
 

@@ -9,8 +9,15 @@ export interface FrameSink {
   /**
    * A complete, unmasked frame. Return false to stop reading (the sink failed or closed). `utf8` is set
    * for a final text frame gathered from several chunks: whether it is UTF-8, checked as it arrived.
+   * `compressed` is RSV1 on a frame the negotiated compression extension owns (never with `utf8`).
    */
-  frame(opcode: number, fin: boolean, payload: Buffer, utf8?: boolean): boolean;
+  frame(
+    opcode: number,
+    fin: boolean,
+    payload: Buffer,
+    utf8: boolean | undefined,
+    compressed: boolean,
+  ): boolean;
   /** A framing rule was broken; the reader has stopped. */
   fault(fault: FaultName, message: string): void;
 }
@@ -22,6 +29,11 @@ export interface FrameReaderOptions {
   readonly minimalLength: boolean;
   /** Largest reassembled data message, checked from each header before its payload is buffered. */
   readonly maxPayload: number;
+  /**
+   * The compression extension that owns RSV1 (RFC 7692 §6: on a message's first frame; the per-frame draft:
+   * on any data frame). Undefined: RSV1 is a fault like RSV2/3.
+   */
+  readonly rsv1?: 'message' | 'frame';
 }
 
 /**
@@ -60,6 +72,7 @@ export class FrameReader {
   // The header parsed last; its masking key (RFC 6455 §5.3) is kept only when gathering or split.
   private opcode = 0;
   private fin = false;
+  private rsv1 = false;
   private masked = false;
   private payloadLength = 0;
   private k0 = 0;
@@ -152,7 +165,8 @@ export class FrameReader {
     this.headerLength = header;
     this.gathered = Buffer.allocUnsafe(Math.min(this.payloadLength, EAGER_LIMIT));
     this.filled = 0;
-    this.checkText = this.opcode === OP_TEXT && this.fin && this.payloadLength >= CHECK_AS_GATHERED;
+    this.checkText =
+      this.opcode === OP_TEXT && this.fin && !this.rsv1 && this.payloadLength >= CHECK_AS_GATHERED;
     if (this.checkText) this.text.reset();
     this.append(buf, start, buf.length);
   }
@@ -209,9 +223,14 @@ export class FrameReader {
     if (avail < 2) return 0;
     const b0 = buf[pos]!;
     const b1 = buf[pos + 1]!;
-    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them; none is negotiated.
-    if (b0 & 0x70) return this.fail('RESERVED_BITS', 'RSV bits set with no extension negotiated');
+    // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them; only compression defines RSV1.
+    const rsv1 = (b0 & 0x40) !== 0;
+    if (b0 & 0x30 || (rsv1 && this.options.rsv1 === undefined))
+      return this.fail('RESERVED_BITS', 'RSV bits set with no extension negotiated');
     const opcode = b0 & 0x0f;
+    // RFC 7692 §6.1: never on control frames; permessage-deflate sets it on a message's first frame only.
+    if (rsv1 && (opcode > OP_BINARY || (opcode === 0 && this.options.rsv1 === 'message')))
+      return this.fail('RESERVED_BITS', `RSV1 on a ${opcode === 0 ? 'continuation' : 'control'} frame`);
     const fin = (b0 & 0x80) !== 0;
     let length = b1 & 0x7f;
     if (opcode > OP_BINARY) {
@@ -256,6 +275,7 @@ export class FrameReader {
       return this.fail('MESSAGE_TOO_BIG', `message over ${this.options.maxPayload} bytes`);
     this.opcode = opcode;
     this.fin = fin;
+    this.rsv1 = rsv1;
     this.masked = masked;
     this.payloadLength = length;
     return size;
@@ -290,7 +310,7 @@ export class FrameReader {
         this.messageBytes += payload.length;
       }
     }
-    if (this.sink.frame(opcode, this.fin, payload, utf8)) return true;
+    if (this.sink.frame(opcode, this.fin, payload, utf8, this.rsv1)) return true;
     this.stop();
     return false;
   }

@@ -9,6 +9,8 @@ export const OP_PONG = 0xa;
 
 export const FIN = 0x80;
 export const RSV_MASK = 0x70;
+/** RFC 7692 §6: "Per-Message Compressed" bit; or-ed into the opcode byte handed to the encoder. */
+export const RSV1 = 0x40;
 export const OPCODE_MASK = 0x0f;
 export const MASK_BIT = 0x80;
 

@@ -21,14 +21,15 @@ export interface HybiProfile {
   readonly caps: Caps;
 }
 
-/** Every hybi draft carries the same things. Extensions: none is implemented, so none is negotiated. */
+/** Every hybi draft carries the same things, compression (RFC 7692 and the per-frame draft) included. */
 export const HYBI_CAPS: Caps = Object.freeze({
   binary: true,
   ping: true,
   closeCodes: true,
   closingHandshake: true,
   fragmentation: true,
-  extensions: false,
+  extensions: true,
+  compression: true,
 });
 
 /** True when `code` may appear in a close frame of this draft. */

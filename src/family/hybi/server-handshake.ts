@@ -2,7 +2,7 @@
 
 import { EMPTY } from '../../core/bytes.js';
 import { acceptValue, isLegacyClientKey, isValidClientKey } from '../../core/crypto.js';
-import { hasToken, headerList, headerValue, singleHeader } from '../../core/headers.js';
+import { hasToken, headerList, headerValue, headerValues, singleHeader } from '../../core/headers.js';
 import { serializeHead } from '../../core/http-head.js';
 import type {
   AcceptResult,
@@ -11,6 +11,7 @@ import type {
   RequestHead,
   ServerHandshakeOptions,
 } from '../../core/types.js';
+import { acceptExtensionOffers } from '../../extensions/negotiate.js';
 import { HYBI_VERSIONS, type HybiProfile } from './profile.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -80,12 +81,17 @@ export function acceptHybiRequest(
     ['Sec-WebSocket-Accept', acceptValue(key)],
   ];
   if (protocol !== '') headers.push(['Sec-WebSocket-Protocol', protocol]);
-  // No extension is implemented: offers such as permessage-deflate are declined by omission (§9.1).
+  // Offers we do not accept are declined by omission (§9.1); without a policy every offer is.
+  const offers = headerValues(head.headers, 'Sec-WebSocket-Extensions');
+  const accepted =
+    options.compression && offers.length > 0 ? acceptExtensionOffers(offers, options.compression) : undefined;
+  if (accepted) headers.push(['Sec-WebSocket-Extensions', accepted.header]);
   return {
     ok: true,
     response: serializeHead('HTTP/1.1 101 Switching Protocols', headers),
     protocol,
-    extensions: '',
+    extensions: accepted?.header ?? '',
+    ...(accepted ? { compression: accepted.negotiated } : {}),
     bodyLength: 0,
     answerBody: () => EMPTY,
   };

@@ -1,0 +1,127 @@
+// The Compression a codec drives, over node:zlib's synchronous one-shot calls. Between messages a connection
+// holds no zlib context at all, only the window history a context-takeover peer may refer to, handed to zlib
+// as a dictionary; the output is bounded by maxOutputLength, so a zip bomb stops at the limit.
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Compression, InflateFailure, NegotiatedCompression } from '../core/types.js';
+import { WindowHistory } from './window-history.js';
+
+/** RFC 7692 §7.2.1: the empty stored block a sync flush ends with; stripped on send, put back to inflate. */
+const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/** zlib settings a user may pass through, as ws's zlibDeflateOptions / zlibInflateOptions. */
+export interface ZlibTuning {
+  readonly level?: number | undefined;
+  readonly memLevel?: number | undefined;
+  readonly strategy?: number | undefined;
+  readonly chunkSize?: number | undefined;
+}
+
+/** Only the tuning keys reach zlib: window, flush mode, dictionary and output limit are ours to set. */
+function tuning(o: ZlibTuning): ZlibTuning {
+  const out: Record<string, number> = {};
+  for (const k of ['level', 'memLevel', 'strategy', 'chunkSize'] as const)
+    if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+export interface CompressionSettings {
+  readonly deflateOptions: ZlibTuning;
+  readonly inflateOptions: ZlibTuning;
+  readonly threshold: number;
+}
+
+/**
+ * How much of what we sent a compressor refers back to under context takeover. A sender may use less history
+ * than the window allows (RFC 7692 §7.2.3.3 only bounds it from above); 4 KiB keeps most of the gain on small
+ * repetitive messages while every message pays for hashing this much dictionary, not 32 KiB.
+ */
+const SENT_HISTORY = 4096;
+
+/** zlib never refers further back than 2^windowBits - 262 bytes (its MIN_LOOKAHEAD). */
+const LOOKAHEAD = 262;
+
+/**
+ * The smallest window covering dictionary and message, within the negotiated one: a fresh zlib context per
+ * message costs its allocation (zeroed by Node), which a 32 KiB window and 64 K-entry hash make the main cost
+ * of a 1 KiB message. zlib refuses 8 bits for raw deflate, so 9 is the floor, as in ws (through Node) and
+ * Chromium; that still honours a negotiated 8, since 2^9 - 262 = 250 < 256.
+ */
+function deflateBits(negotiated: number, span: number): number {
+  const needed = Math.ceil(Math.log2(span + LOOKAHEAD));
+  return Math.max(9, Math.min(negotiated, needed));
+}
+
+export class ZlibCompression implements Compression {
+  readonly unit: 'message' | 'frame';
+  readonly threshold: number;
+  private readonly sent: WindowHistory | undefined;
+  private readonly received: WindowHistory | undefined;
+  private readonly settings: CompressionSettings;
+
+  constructor(
+    private readonly negotiated: NegotiatedCompression,
+    settings: CompressionSettings,
+  ) {
+    this.unit = negotiated.extension === 'permessage-deflate' ? 'message' : 'frame';
+    this.threshold = settings.threshold;
+    this.settings = {
+      ...settings,
+      deflateOptions: tuning(settings.deflateOptions),
+      inflateOptions: tuning(settings.inflateOptions),
+    };
+    const { deflate, inflate } = negotiated;
+    this.sent = deflate.noContextTakeover
+      ? undefined
+      : new WindowHistory(Math.min(SENT_HISTORY, 1 << deflate.windowBits));
+    this.received = inflate.noContextTakeover ? undefined : new WindowHistory(1 << inflate.windowBits);
+  }
+
+  /** Bytes of window history held between messages (the idle cost of this connection's compression). */
+  get retainedBytes(): number {
+    return (this.sent?.retained ?? 0) + (this.received?.retained ?? 0);
+  }
+
+  inflate(data: Buffer, limit: number): Buffer | InflateFailure {
+    const dictionary = this.received?.dictionary;
+    let out: Buffer;
+    try {
+      out = inflateRawSync(Buffer.concat([data, TAIL]), {
+        ...this.settings.inflateOptions,
+        // Any window up to 15 bits inflates with 15: robust to peers that use 9 for a negotiated 8.
+        windowBits: 15,
+        finishFlush: constants.Z_SYNC_FLUSH,
+        maxOutputLength: Math.max(1, limit),
+        ...(dictionary ? { dictionary } : {}),
+      });
+    } catch (err) {
+      return (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too-big' : 'corrupt';
+    }
+    if (out.length > limit) return 'too-big';
+    this.received?.append(out);
+    return out;
+  }
+
+  deflate(data: Uint8Array): Buffer {
+    const dictionary = this.sent?.dictionary;
+    const windowBits = deflateBits(
+      this.negotiated.deflate.windowBits,
+      data.length + (dictionary?.length ?? 0),
+    );
+    const out = deflateRawSync(data, {
+      // zlib's own pairing is memLevel 8 (a 2^15-entry hash) for a 15-bit window: scaled down with it.
+      memLevel: Math.max(1, Math.min(8, windowBits - 7)),
+      ...this.settings.deflateOptions,
+      windowBits,
+      finishFlush: constants.Z_SYNC_FLUSH,
+      ...(dictionary ? { dictionary } : {}),
+    });
+    this.sent?.append(data);
+    const end = out.length - TAIL.length;
+    return end >= 0 && out.subarray(end).equals(TAIL) ? out.subarray(0, end) : out;
+  }
+
+  close(): void {
+    this.sent?.clear();
+    this.received?.clear();
+  }
+}
