@@ -71,6 +71,7 @@ async function profileEcho(argv: string[], dir: string): Promise<void> {
   const config: EchoConfig = {
     port,
     draft: impl === 'net' ? 'none' : 'rfc6455',
+    kind: Number(size) >= 65536 ? 'binary' : 'text',
     conns: Number(conns),
     size: Number(size),
     window: Number(size) >= 65536 ? 2 : 8,

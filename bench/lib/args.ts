@@ -1,28 +1,43 @@
 // Command-line options of `npm run bench`.
 
-export const SUITES = ['parser', 'echo', 'handshake', 'memory', 'compression'] as const;
+export const SUITES = ['parser', 'mask', 'echo', 'handshake', 'memory', 'compression', 'scale'] as const;
 export type Suite = (typeof SUITES)[number];
+
+export const DEFAULT_BASELINE = 'bench/baseline.json';
 
 export interface BenchArgs {
   /** About two minutes in all: shorter windows, fewer idle connections. Never judged on timing. */
   readonly quick: boolean;
   readonly json: string | undefined;
   readonly suites: readonly Suite[];
+  /**
+   * Opt-in: every child gets the same pinned glibc trim/mmap thresholds. Off by default, so figures are
+   * what users see; on, it isolates allocator noise (and the output says so).
+   */
+  readonly pinMalloc: boolean;
+  /** The previous committed figures that a regression of more than 20 % is judged against. */
+  readonly baseline: string;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--quick] [--json FILE] [--only parser,echo,handshake,memory,compression]';
+  'usage: npm run bench -- [--quick] [--json FILE] [--only parser,mask,echo,handshake,memory,compression,scale] ' +
+  '[--pin-malloc] [--baseline FILE]';
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
+  let pinMalloc = false;
   let json: string | undefined;
+  let baseline = DEFAULT_BASELINE;
   let suites: Suite[] = [...SUITES];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
-    else if (arg === '--json') {
-      json = argv[++i];
-      if (!json) throw new Error(`--json needs a file\n${USAGE}`);
+    else if (arg === '--pin-malloc') pinMalloc = true;
+    else if (arg === '--json' || arg === '--baseline') {
+      const file = argv[++i];
+      if (!file) throw new Error(`${arg} needs a file\n${USAGE}`);
+      if (arg === '--json') json = file;
+      else baseline = file;
     } else if (arg === '--only') {
       const list = (argv[++i] ?? '').split(',');
       for (const s of list)
@@ -33,5 +48,5 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, json, suites };
+  return { quick, json, suites, pinMalloc, baseline };
 }

@@ -27,14 +27,20 @@ function hookExit(): void {
 }
 
 /**
- * The same glibc malloc tuning for every child, whichever library it measures. Without it each process
- * lands at random in a mode where glibc keeps trimming the heap back to the OS: thousands of brk calls and
- * page faults then decide the 64 KiB / 1 MiB figures (2.2 vs 15 GB/s for the same code), not the parser.
+ * Opt-in (`--pin-malloc`): the same glibc malloc tuning for every child. Without it a process may land in
+ * a mode where glibc keeps trimming the heap back to the OS (brk calls, page faults per large buffer).
+ * Users run without it, so the default run does too: the pinning only serves to study that noise.
  */
 const PINNED_ALLOCATOR = {
   MALLOC_TRIM_THRESHOLD_: String(1024 * 1024 * 1024),
   MALLOC_MMAP_THRESHOLD_: String(64 * 1024 * 1024),
 };
+let pinned = false;
+
+/** Set once by the entry point, before any child starts. */
+export function pinAllocator(on: boolean): void {
+  pinned = on;
+}
 
 export class Child {
   readonly proc: ChildProcess;
@@ -43,12 +49,25 @@ export class Child {
   private exitError: Error | undefined;
   readonly exited: Promise<void>;
 
-  constructor(file: string, config: unknown, env: Record<string, string> = {}, nodeFlags: string[] = []) {
+  /** `wrapper`: a command the child's node runs under (e.g. valgrind and its options), node's path appended. */
+  constructor(
+    file: string,
+    config: unknown,
+    env: Record<string, string> = {},
+    nodeFlags: string[] = [],
+    wrapper: string[] = [],
+  ) {
     hookExit();
     this.proc = fork(new URL(file, import.meta.url).pathname, [JSON.stringify(config)], {
       // process.execArgv carries tsx's loader, so children run TypeScript too.
-      execArgv: [...process.execArgv, '--expose-gc', ...nodeFlags],
-      env: { ...process.env, ...PINNED_ALLOCATOR, ...env },
+      execArgv: [
+        ...(wrapper.length > 0 ? [...wrapper.slice(1), process.execPath] : []),
+        ...process.execArgv,
+        '--expose-gc',
+        ...nodeFlags,
+      ],
+      ...(wrapper.length > 0 ? { execPath: wrapper[0] } : {}),
+      env: { ...process.env, ...(pinned ? PINNED_ALLOCATOR : {}), ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     live.add(this.proc);

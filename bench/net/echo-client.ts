@@ -9,6 +9,8 @@ export interface EchoConfig {
   readonly port: number;
   /** `none`: the raw TCP echo, which gets the masked frame back unchanged. */
   readonly draft: 'rfc6455' | 'none';
+  /** Text (printable ASCII, checked for UTF-8 by the server) or random binary. */
+  readonly kind: 'text' | 'binary';
   readonly conns: number;
   readonly size: number;
   /** Messages each connection keeps in flight; completions are refilled with one write per read. */
@@ -22,6 +24,8 @@ export interface EchoFigure {
   readonly p50us: number;
   readonly p99us: number;
   readonly messages: number;
+  /** Every message echoed, warm-up and the correctness check included (for the server's CPU per message). */
+  readonly echoedTotal: number;
 }
 
 const MAX_SAMPLES = 4_000_000;
@@ -53,9 +57,10 @@ function percentile(sorted: Float64Array, p: number): number {
 
 childMain(async () => {
   const cfg = childConfig<EchoConfig>();
-  const data = payload(cfg.size, 'text');
-  const frame = wsFrame(0x1, data, Buffer.from([0x37, 0xfa, 0x21, 0x3d]));
-  const reply = cfg.draft === 'none' ? frame : wsFrame(0x1, data);
+  const data = payload(cfg.size, cfg.kind);
+  const opcode = cfg.kind === 'text' ? 0x1 : 0x2;
+  const frame = wsFrame(opcode, data, Buffer.from([0x37, 0xfa, 0x21, 0x3d]));
+  const reply = cfg.draft === 'none' ? frame : wsFrame(opcode, data);
   const burst = Buffer.concat(Array.from({ length: cfg.window }, () => frame));
   const sockets = await openMany(cfg.port, cfg.draft, cfg.conns);
   // Correctness first: every connection must echo one message byte for byte.
@@ -72,6 +77,8 @@ childMain(async () => {
   let recording = false;
   let sending = true;
   let completed = 0;
+  // The correctness check echoed one message per connection.
+  let echoedTotal = sockets.length;
   let inFlight = 0;
   let failure: Error | undefined;
   for (const socket of sockets) {
@@ -102,6 +109,7 @@ childMain(async () => {
       count -= done;
       inFlight -= done;
       if (recording) completed += done;
+      echoedTotal += done;
       if (sending && done > 0) {
         for (let i = 0; i < done; i++) sent[(head + count + i) % cfg.window] = now;
         count += done;
@@ -140,6 +148,7 @@ childMain(async () => {
     p50us: percentile(sorted, 50) * 1000,
     p99us: percentile(sorted, 99) * 1000,
     messages: completed,
+    echoedTotal,
   };
   toParent({ type: 'figure', figure });
   setTimeout(() => process.exit(0), 50);

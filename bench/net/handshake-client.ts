@@ -12,9 +12,13 @@ export interface HandshakeConfig {
   readonly concurrency: number;
   readonly warmupMs: number;
   readonly measureMs: number;
+  /** Set: exactly this many handshakes, no warm-up, then the figure (for CPU time per handshake). */
+  readonly count?: number;
+  readonly timeoutMs?: number;
 }
 
-const TIMEOUT = 10_000;
+/** Per handshake; `timeoutMs` in the config overrides it (a server under valgrind answers ~50x slower). */
+let TIMEOUT = 10_000;
 // RFC 6455 §5.5.1 close 1000, masked; hixie-76 §4.2 closing frame.
 const CLOSE: Record<HandshakeDraft, Buffer> = {
   rfc6455: wsFrame(0x8, Buffer.from([0x03, 0xe8]), Buffer.from([1, 2, 3, 4])),
@@ -69,8 +73,32 @@ async function oneHandshake(cfg: HandshakeConfig): Promise<void> {
   return done;
 }
 
-childMain(async () => {
-  const cfg = childConfig<HandshakeConfig>();
+/** Exactly `count` handshakes from `concurrency` loops; the first failure ends the run. */
+async function fixedCount(
+  cfg: HandshakeConfig,
+  count: number,
+): Promise<{ perSec: number; completed: number }> {
+  let claimed = 0;
+  let completed = 0;
+  let failure: Error | undefined;
+  const worker = async (): Promise<void> => {
+    while (claimed < count && !failure) {
+      claimed++;
+      try {
+        await oneHandshake(cfg);
+        completed++;
+      } catch (err) {
+        failure ??= err instanceof Error ? err : new Error(String(err));
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(cfg.concurrency, count) }, worker));
+  if (failure) throw failure;
+  return { perSec: completed / ((performance.now() - t0) / 1000), completed };
+}
+
+async function forDuration(cfg: HandshakeConfig): Promise<{ perSec: number; completed: number }> {
   let recording = false;
   let running = true;
   let completed = 0;
@@ -96,6 +124,13 @@ childMain(async () => {
   running = false;
   await Promise.all(workers);
   if (failure) throw failure;
-  toParent({ type: 'figure', figure: { perSec: completed / (elapsed / 1000), completed } });
+  return { perSec: completed / (elapsed / 1000), completed };
+}
+
+childMain(async () => {
+  const cfg = childConfig<HandshakeConfig>();
+  TIMEOUT = cfg.timeoutMs ?? TIMEOUT;
+  const figure = cfg.count === undefined ? await forDuration(cfg) : await fixedCount(cfg, cfg.count);
+  toParent({ type: 'figure', figure });
   setTimeout(() => process.exit(0), 50);
 });

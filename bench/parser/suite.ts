@@ -26,10 +26,12 @@ function caseName(c: ParserCase): string {
   return `${c.draft} ${c.kind} ${sizeLabel(c.size)}`;
 }
 
-type Collected = Map<
-  string,
-  { values: Partial<Record<Impl, number>>; errors: Partial<Record<Impl, string>> }
->;
+interface Collected1 {
+  values: Partial<Record<Impl, number>>;
+  faults: Partial<Record<Impl, number>>;
+  errors: Partial<Record<Impl, string>>;
+}
+type Collected = Map<string, Collected1>;
 
 async function runImpl(impl: SuiteImpl, opts: ParserSuiteOptions, into: Collected): Promise<void> {
   const cases = casesFor(impl);
@@ -50,9 +52,9 @@ async function runImpl(impl: SuiteImpl, opts: ParserSuiteOptions, into: Collecte
         ? { WSCOMPAT_NO_BUFFERUTIL: '1' }
         : {};
   const child = new Child('../parser/worker.ts', config, env);
-  const record = (c: ParserCase, key: 'values' | 'errors', value: number | string): void => {
+  const record = (c: ParserCase, key: 'values' | 'faults' | 'errors', value: number | string): void => {
     const name = caseName(c);
-    const entry = into.get(name) ?? { values: {}, errors: {} };
+    const entry = into.get(name) ?? { values: {}, faults: {}, errors: {} };
     into.set(name, entry);
     (entry[key] as Record<string, number | string>)[impl] = value;
   };
@@ -66,7 +68,10 @@ async function runImpl(impl: SuiteImpl, opts: ParserSuiteOptions, into: Collecte
       else {
         const fig = msg.figure as ParserFigure;
         record(c, 'values', fig.mbps);
-        opts.log(`  parser ${impl.padEnd(8)} ${caseName(c).padEnd(24)} ${fig.mbps.toFixed(1)} MB/s`);
+        record(c, 'faults', fig.faultsPerMiB);
+        opts.log(
+          `  parser ${impl.padEnd(11)} ${caseName(c).padEnd(24)} ${fig.mbps.toFixed(1)} MB/s, ${fig.faultsPerMiB.toFixed(1)} page faults/MiB`,
+        );
       }
     }
   } catch (err) {
@@ -81,10 +86,13 @@ export async function parserSuite(results: Results, opts: ParserSuiteOptions): P
   const collected: Collected = new Map();
   for (const impl of ['wscompat', 'wscompat-js', 'ws', 'ws-nobu', 'driver'] as const)
     await runImpl(impl, opts, collected);
-  for (const [name, { values, errors }] of collected) {
+  for (const [name, { values, faults, errors }] of collected) {
     const suite = name.startsWith('hixie')
       ? 'parser hixie-76 (server, text)'
       : 'parser rfc6455 (server, masked)';
     results.add(suite, name, 'throughput', 'MB/s', 'higher', values, errors);
+    // Only where large buffers are in play: below 64 KiB the count is noise around zero.
+    if (name.endsWith('MiB') || name.endsWith('64 KiB'))
+      results.add(suite, name, 'page faults / MiB', 'count', 'lower', faults);
   }
 }

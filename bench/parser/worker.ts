@@ -23,6 +23,14 @@ export interface ParserFigure {
   readonly mbps: number;
   readonly msgsPerSec: number;
   readonly rounds: number;
+  /**
+   * Minor page faults per MiB of payload over the measured rounds: fresh memory touched per message, i.e.
+   * allocator churn (glibc handing large buffers back to the OS and faulting them in again). A count, so
+   * other load on the machine does not distort it the way it distorts time.
+   */
+  readonly faultsPerMiB: number;
+  /** Process CPU time (user + system) per MiB of payload, in microseconds. */
+  readonly cpuUsPerMiB: number;
 }
 
 const PIECE = 64 * 1024;
@@ -54,9 +62,15 @@ async function runCase(config: ParserWorkerConfig, c: ParserCase): Promise<Parse
   for (let i = 0; i < MAX_ROUNDS && (i < 1 || performance.now() < warmEnd); i++) round();
   globalThis.gc?.();
   const times: number[] = [];
+  const faults0 = process.resourceUsage().minorPageFault;
+  const cpu0 = process.cpuUsage();
   const measureEnd = performance.now() + config.measureMs;
   while (times.length < MAX_ROUNDS && (times.length < 3 || performance.now() < measureEnd))
     times.push(round());
+  const cpu = process.cpuUsage(cpu0);
+  const mib = (times.length * stream.payloadBytes) / (1024 * 1024);
+  const faultsPerMiB = (process.resourceUsage().minorPageFault - faults0) / mib;
+  const cpuUsPerMiB = (cpu.user + cpu.system) / mib;
   // The median round: robust to other processes stealing the CPU for a moment; every round still pays its GC.
   times.sort((a, b) => a - b);
   const rounds = times.length;
@@ -65,6 +79,8 @@ async function runCase(config: ParserWorkerConfig, c: ParserCase): Promise<Parse
     mbps: stream.payloadBytes / seconds / 1e6,
     msgsPerSec: stream.messages / seconds,
     rounds,
+    faultsPerMiB,
+    cpuUsPerMiB,
   };
 }
 

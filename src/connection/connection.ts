@@ -3,7 +3,7 @@
 
 import { EMPTY } from '../core/bytes.js';
 import { UsageError } from '../core/faults.js';
-import type { Codec } from '../core/types.js';
+import type { Codec, DataMessage } from '../core/types.js';
 import { validateCloseArgs } from './close-args.js';
 import { closeCodeFor } from './close-codes.js';
 import { ConnectionCore } from './connection-core.js';
@@ -21,6 +21,7 @@ import { CLOSED, CLOSING, CONNECTING, defineReadyStates, notOpenError, OPEN_STAT
 import { ConnectionSink } from './sink.js';
 import type { Transport } from './transport.js';
 import type { Listener } from './typed-events.js';
+import { writeParts } from './write-parts.js';
 
 export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
 export type { BinaryToLegacy } from './legacy-binary.js';
@@ -117,11 +118,12 @@ export class Connection extends ConnectionCore {
     if (binary && !this.caps.binary) return this.sendLegacyBinary(payload, transport, codec, cb);
     // `compress: false` opts one message out of a negotiated compression extension (ws 8).
     const compress = options?.compress;
-    const frame = codec.encode(
-      binary ? { type: 'binary', data: payload, compress } : { type: 'text', data: payload, compress },
-      PAST,
-    );
-    return transport.write(frame, cb);
+    const message: DataMessage = binary
+      ? { type: 'binary', data: payload, compress }
+      : { type: 'text', data: payload, compress };
+    const parts = codec.encodeParts?.(message);
+    if (parts !== undefined) return writeParts(transport, parts, cb);
+    return transport.write(codec.encode(message, PAST), cb);
   }
 
   /** RFC 6455 §5.5.2; past OPEN as send(). Hixie has no ping: false, nothing sent, `cb` gets PING_UNSUPPORTED. */

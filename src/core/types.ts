@@ -67,6 +67,9 @@ export type OutboundMessage =
   | { readonly type: 'pong'; readonly data?: Uint8Array }
   | { readonly type: 'close'; readonly code?: number; readonly reason?: string };
 
+/** A text or binary message, as send() hands it to a codec. */
+export type DataMessage = Extract<OutboundMessage, { readonly type: 'text' | 'binary' }>;
+
 /**
  * open: both directions carry data. closing: our close went out, waiting for the peer's.
  * closed: both closes seen (or the connection failed); `push` ignores further bytes.
@@ -86,6 +89,11 @@ export interface Codec {
    * lets the application still answer the messages decoded before the peer's close.
    */
   encode(message: OutboundMessage, options?: EncodeOptions): Buffer;
+  /**
+   * Optional: a data message as buffers to write back to back (one writev), the payload not copied; undefined
+   * when the codec prefers one buffer (small or masked frames) or cannot send now (encode() then says why).
+   */
+  encodeParts?(message: DataMessage): readonly Buffer[] | undefined;
   readonly state: CodecState;
   /** Bytes held waiting for the rest of a frame or message (for limits and tests). */
   readonly bufferedBytes: number;

@@ -31,11 +31,15 @@ export const SETTINGS = {
   connectTimeout: 'duration',
   shutdownTimeout: 'duration',
   trustProxy: 'boolean',
+  proxyProtocol: 'boolean',
   upstreamCa: 'string',
   upstreamInsecure: 'boolean',
   healthPath: 'string',
   metricsPath: 'string',
   quiet: 'boolean',
+  // Read by the CLI, not createGateway: `auto` or a count of worker processes sharing the port.
+  workers: 'string',
+  drainTimeout: 'duration',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -169,10 +173,14 @@ export function toGatewayOptions(s: RawSettings): { options: GatewayOptions; qui
     'shutdownTimeout',
   ] as const)
     if (s[k] !== undefined) o[k] = parseDuration(s[k], k);
+  // The workers' drain on SIGTERM is the gateway's graceful shutdown: one timeout under either name.
+  if (s.drainTimeout !== undefined && s.shutdownTimeout === undefined)
+    o.shutdownTimeout = parseDuration(s.drainTimeout, 'drainTimeout');
   for (const k of ['highWaterMark', 'maxPayload', 'maxBufferedBytes'] as const)
     if (s[k] !== undefined) o[k] = parseSize(s[k], k);
   if (s.maxConnections !== undefined) o.maxConnections = parseCount(s.maxConnections, 'maxConnections');
   if (s.trustProxy === true) o.trustProxy = true;
+  if (s.proxyProtocol === true) o.proxyProtocol = true;
   if (typeof s.upstreamCa === 'string') o.upstreamCa = readPem(s.upstreamCa, 'upstreamCa');
   if (s.upstreamInsecure === true) o.upstreamRejectUnauthorized = false;
   for (const k of ['healthPath', 'metricsPath'] as const)

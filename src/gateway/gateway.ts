@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import type { Caps, DraftId } from '../core/types.js';
+import { requireProxyProtocol } from '../node/proxy-protocol.js';
 import { createServer as createWsServer, type WsServer } from '../node/server.js';
 import type { VerifyClientInfo, VerifyClientResult } from '../node/server-options.js';
 import { header, openUpstream } from './admission.js';
@@ -45,6 +46,8 @@ export class Gateway extends EventEmitter {
   private pending = 0;
   private nextId = 1;
   private shuttingDown = false;
+  /** What /metrics serves: this gateway's counters, or (in a worker group) the whole group's. */
+  private metricsText: () => Promise<string> = async () => this.metrics.render();
 
   constructor(options: GatewayOptions) {
     super();
@@ -68,6 +71,8 @@ export class Gateway extends EventEmitter {
           handler,
         )
       : createHttpServer(timeouts, handler);
+    // Before any other 'connection' work: the header comes ahead of TLS and the HTTP head.
+    if (this.o.proxyProtocol) requireProxyProtocol(this.http, { timeoutMs: this.o.handshakeTimeout });
     this.ws = createWsServer({
       noServer: true,
       drafts: this.o.drafts,
@@ -115,6 +120,11 @@ export class Gateway extends EventEmitter {
     let n = 0;
     for (const b of this.bridges) n += b.bufferedAmount;
     return n;
+  }
+
+  /** Serve /metrics from `source` (the CLI's worker group sums every worker's counters). */
+  setMetricsSource(source: () => Promise<string>): void {
+    this.metricsText = source;
   }
 
   /** Stop accepting, close every pairing with 1001, wait up to shutdownTimeout, then drop what is left. */
@@ -167,12 +177,18 @@ export class Gateway extends EventEmitter {
       return;
     }
     if (this.o.metricsPath !== false && path === this.o.metricsPath) {
-      const body = this.metrics.render();
-      res.writeHead(200, {
-        'Content-Type': 'text/plain; version=0.0.4',
-        'Content-Length': Buffer.byteLength(body),
-      });
-      res.end(body);
+      this.metricsText().then(
+        (body) => {
+          res.writeHead(200, {
+            'Content-Type': 'text/plain; version=0.0.4',
+            'Content-Length': Buffer.byteLength(body),
+          });
+          res.end(body);
+        },
+        (err: Error) => {
+          res.writeHead(500).end(`${err.message}\n`);
+        },
+      );
       return;
     }
     const body = 'this is a WebSocket gateway\n';

@@ -25,8 +25,27 @@ function esc(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
+/** The counters alone, as plain data: what a worker sends its primary so /metrics can cover the group. */
+export type MetricsSnapshot = Pick<
+  GatewayMetrics,
+  'open' | 'total' | 'messages' | 'bytes' | 'rejections' | 'binaryToLegacy'
+>;
+
 /** Every counter the gateway keeps; all series exist from the start, so rates work from zero. */
 export class GatewayMetrics {
+  /** Counters summed over several gateways (the workers of one group); unknown keys are ignored. */
+  static sum(snapshots: readonly MetricsSnapshot[]): GatewayMetrics {
+    const total = new GatewayMetrics();
+    for (const snap of snapshots)
+      for (const [family, values] of Object.entries(snap)) {
+        const into = total[family as keyof MetricsSnapshot] as Record<string, number> | undefined;
+        if (into === undefined) continue;
+        for (const [k, v] of Object.entries(values as Record<string, number>))
+          if (k in into && typeof v === 'number') into[k] = (into[k] ?? 0) + v;
+      }
+    return total;
+  }
+
   readonly open = zeros(ALL_DRAFTS);
   readonly total = zeros(ALL_DRAFTS);
   readonly messages = zeros(DIRECTIONS);
@@ -51,6 +70,11 @@ export class GatewayMetrics {
 
   rejected(reason: RejectReason): void {
     this.rejections[reason]++;
+  }
+
+  snapshot(): MetricsSnapshot {
+    const { open, total, messages, bytes, rejections, binaryToLegacy } = this;
+    return { open, total, messages, bytes, rejections, binaryToLegacy };
   }
 
   /** Connections open over all drafts. */

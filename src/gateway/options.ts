@@ -43,6 +43,11 @@ export interface GatewayOptions {
   readonly shutdownTimeout?: number;
   /** The gateway sits behind a proxy: append to its X-Forwarded-For and honour X-Forwarded-Proto. */
   readonly trustProxy?: boolean;
+  /**
+   * Every connection starts with a PROXY protocol v1/v2 header (HAProxy `send-proxy`/`send-proxy-v2`):
+   * the address in it is the client's, for logs, X-Forwarded-For and limits. Default false.
+   */
+  readonly proxyProtocol?: boolean;
   /** CA certificate(s) for a `wss://` upstream, and whether to verify it (default true). */
   readonly upstreamCa?: string | Buffer;
   readonly upstreamRejectUnauthorized?: boolean;
@@ -84,6 +89,7 @@ export interface ResolvedOptions {
   readonly connectTimeout: number;
   readonly shutdownTimeout: number;
   readonly trustProxy: boolean;
+  readonly proxyProtocol: boolean;
   readonly upstreamCa: string | Buffer | undefined;
   readonly upstreamRejectUnauthorized: boolean;
   readonly log: (record: LogRecord) => void;
@@ -113,6 +119,7 @@ const KNOWN = new Set([
   'connectTimeout',
   'shutdownTimeout',
   'trustProxy',
+  'proxyProtocol',
   'upstreamCa',
   'upstreamRejectUnauthorized',
   'log',
@@ -200,7 +207,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   const tls = o.tls as { cert?: unknown; key?: unknown } | undefined;
   if (tls !== undefined && (typeof tls !== 'object' || tls === null))
     throw new TypeError('tls: expected { cert, key }');
-  for (const b of ['trustProxy', 'upstreamRejectUnauthorized'])
+  for (const b of ['trustProxy', 'proxyProtocol', 'upstreamRejectUnauthorized'])
     if (o[b] !== undefined && typeof o[b] !== 'boolean') throw new TypeError(`${b}: expected a boolean`);
   if (o.log !== undefined && typeof o.log !== 'function') throw new TypeError('log: expected a function');
   if (o.host !== undefined && typeof o.host !== 'string') throw new TypeError('host: expected a string');
@@ -226,6 +233,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     connectTimeout: num(o, 'connectTimeout', 10_000, 1),
     shutdownTimeout: num(o, 'shutdownTimeout', 10_000, 0),
     trustProxy: (o.trustProxy as boolean | undefined) ?? false,
+    proxyProtocol: (o.proxyProtocol as boolean | undefined) ?? false,
     upstreamCa: o.upstreamCa === undefined ? undefined : pem(o.upstreamCa, 'upstreamCa'),
     upstreamRejectUnauthorized: (o.upstreamRejectUnauthorized as boolean | undefined) ?? true,
     log: (o.log as ((r: LogRecord) => void) | undefined) ?? (() => {}),

@@ -35,6 +35,21 @@ function readKeyHeader(head: RequestHead, name: string): number | string {
   return reading.ok ? reading.part : `invalid ${name}: ${reading.reason}`;
 }
 
+const HEAD_START =
+  'HTTP/1.1 101 WebSocket Protocol Handshake\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\n';
+
+/**
+ * The §5.2 101 head from a fixed start (no header list per handshake); an empty value leaves its line out.
+ * Values come from the request as Node's parser accepted it, so they hold no CR or LF.
+ */
+function hixie76Head(origin: string, location: string, protocol: string): Buffer {
+  let head = HEAD_START;
+  if (origin !== '') head += `Sec-WebSocket-Origin: ${origin}\r\n`;
+  head += `Sec-WebSocket-Location: ${location}\r\n`;
+  if (protocol !== '') head += `Sec-WebSocket-Protocol: ${protocol}\r\n`;
+  return Buffer.from(`${head}\r\n`, 'latin1');
+}
+
 /**
  * §5.2: validate both keys and answer with the head at once; the MD5 answer needs key3, which a proxy
  * may hold back until it sees the 101 (drafts.md §2), so waiting for it first would deadlock.
@@ -46,14 +61,12 @@ export function acceptHixie76(head: RequestHead, options: ServerHandshakeOptions
   if (typeof part1 === 'string') return badRequest(part1);
   const part2 = readKeyHeader(head, 'Sec-WebSocket-Key2');
   if (typeof part2 === 'string') return badRequest(part2);
-  const response = serializeHead('HTTP/1.1 101 WebSocket Protocol Handshake', [
-    ['Upgrade', 'WebSocket'],
-    ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Origin', req.origin ?? ''],
-    ['Sec-WebSocket-Location', serverLocation(options.secure, req.host, head.target)],
-    // iOS 5 fails on a missing echo ("protocol mismatch", ratchetphp/Ratchet #79): echo it verbatim.
-    ['Sec-WebSocket-Protocol', req.protocol ?? ''],
-  ]);
+  // iOS 5 fails on a missing echo ("protocol mismatch", ratchetphp/Ratchet #79): the protocol is echoed verbatim.
+  const response = hixie76Head(
+    req.origin ?? '',
+    serverLocation(options.secure, req.host, head.target),
+    req.protocol ?? '',
+  );
   return {
     ok: true,
     response,

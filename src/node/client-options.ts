@@ -1,4 +1,5 @@
 // connect() options: validation and defaults (docs/api.md "Node layer").
+import type { ClientHttp2Session } from 'node:http2';
 import {
   BINARY_TO_LEGACY,
   type BinaryToLegacy,
@@ -39,6 +40,11 @@ export interface ClientOptions {
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   readonly rejectUnauthorized?: boolean;
   readonly servername?: string;
+  /**
+   * RFC 8441: open the WebSocket as a stream of an HTTP/2 session (wss:// and RFC 6455 only): `true` for a
+   * session of its own, or a session from `http2.connect()` to share among many WebSockets.
+   */
+  readonly http2?: boolean | ClientHttp2Session;
   /** Randomness for the key and masks; tests only. */
   readonly rng?: Rng;
   /** Offer permessage-deflate (RFC 7692; hybi drafts only); off by default. */
@@ -60,6 +66,7 @@ export interface ResolvedClientOptions {
   readonly ca: string | Buffer | readonly (string | Buffer)[] | undefined;
   readonly rejectUnauthorized: boolean | undefined;
   readonly servername: string | undefined;
+  readonly http2: boolean | ClientHttp2Session;
   readonly rng: Rng | undefined;
   readonly perMessageDeflate: ResolvedCompression | undefined;
   readonly binaryToLegacy: BinaryToLegacy;
@@ -88,6 +95,11 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   ca: isBytesLike,
   rejectUnauthorized: isBoolean,
   servername: isString,
+  http2: (v) =>
+    typeof v === 'boolean' ||
+    (typeof v === 'object' && v !== null && typeof (v as ClientHttp2Session).request === 'function')
+      ? undefined
+      : 'a boolean or an http2 client session',
   rng: isFunction,
   perMessageDeflate: isPerMessageDeflate,
   binaryToLegacy: oneOf(BINARY_TO_LEGACY),
@@ -113,6 +125,7 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     ca: o.ca,
     rejectUnauthorized: o.rejectUnauthorized,
     servername: o.servername,
+    http2: o.http2 ?? false,
     rng: o.rng,
     perMessageDeflate: resolveCompression('connect', o.perMessageDeflate),
     binaryToLegacy: o.binaryToLegacy ?? DEFAULT_BINARY_TO_LEGACY,

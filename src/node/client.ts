@@ -10,6 +10,7 @@ import type { ClientRequest, CodecOptions, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
 import { createCompression } from './compression-options.js';
+import { handshakeOverHttp2 } from './http2-client.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK, ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
@@ -69,6 +70,12 @@ export function connect(url: string | URL, options?: ClientOptions): Connection 
     closeTimeout: o.closeTimeout,
     binaryToLegacy: o.binaryToLegacy,
   });
+  if (o.http2 !== false) {
+    if (target.protocol !== 'wss:' || draft.id !== 'rfc6455')
+      throw new TypeError('connect: http2 needs a wss:// URL and the rfc6455 draft (RFC 8441)');
+    handshakeOverHttp2(conn, target, o, o.http2 === true ? undefined : o.http2);
+    return conn;
+  }
   runHandshake(conn, draft, request, openSocket(target, o), o, rng);
   return conn;
 }

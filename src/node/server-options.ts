@@ -56,6 +56,8 @@ export interface ServerOptions {
   readonly server?: HttpServer | HttpsServer;
   readonly noServer?: boolean;
   readonly tls?: TlsOptions & SecureContextOptions;
+  /** With `port` and `tls`: one TLS port serving HTTP/2 (RFC 8441 WebSockets) and HTTP/1.1 (every draft), by ALPN. */
+  readonly http2?: boolean;
   readonly path?: string;
   readonly drafts?: readonly DraftId[];
   /** Runs after verifyClient accepted; may return a Promise (covered by handshakeTimeout). */
@@ -90,6 +92,7 @@ export interface ResolvedServerOptions {
   readonly host: string;
   readonly server: HttpServer | HttpsServer | undefined;
   readonly tls: (TlsOptions & SecureContextOptions) | undefined;
+  readonly http2: boolean;
   readonly path: string | undefined;
   readonly drafts: readonly DraftId[];
   readonly handleProtocols: ServerOptions['handleProtocols'];
@@ -140,6 +143,7 @@ const SPEC: Readonly<Record<keyof ServerOptions, OptionCheck>> = {
   server: isHttpServer,
   noServer: isBoolean,
   tls: isObject,
+  http2: isBoolean,
   path: (v) => (typeof v === 'string' && v.startsWith('/') ? undefined : "a string starting with '/'"),
   drafts: isDraftList,
   handleProtocols: isFunction,
@@ -167,6 +171,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     throw new TypeError(
       "createServer: option 'tls' only applies with 'port' (pass an https server as 'server')",
     );
+  if (o.http2 === true && (o.port === undefined || o.tls === undefined))
+    throw new TypeError(
+      "createServer: option 'http2' needs 'port' and 'tls' (browsers speak HTTP/2 over TLS only)",
+    );
   if (o.httpHandler !== undefined && o.port === undefined)
     throw new TypeError("createServer: option 'httpHandler' only applies with 'port'");
   const drafts = o.drafts ? ALL_DRAFTS.filter((d) => o.drafts?.includes(d)) : ALL_DRAFTS;
@@ -177,6 +185,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     host: o.host ?? '127.0.0.1',
     server: o.server,
     tls: o.tls,
+    http2: o.http2 ?? false,
     path: o.path,
     drafts,
     handleProtocols: o.handleProtocols,

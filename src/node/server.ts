@@ -6,6 +6,12 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
+import {
+  createSecureServer as createHttp2Server,
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2Session,
+} from 'node:http2';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
@@ -13,6 +19,7 @@ import { reportOrLog } from '../connection/listener-errors.js';
 import type { Listener } from '../connection/typed-events.js';
 import { versionList } from '../sniff/sniff.js';
 import { ByteBudget } from './byte-budget.js';
+import { HTTP2_WEBSOCKET_SETTINGS, runExtendedConnect } from './http2-upgrade.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './server-options.js';
 import { runUpgrade, type UpgradeHost } from './upgrade.js';
 
@@ -23,7 +30,9 @@ export class WsServer extends EventEmitter {
   /** Open connections. */
   readonly clients = new Set<Connection>();
   private readonly options: ResolvedServerOptions;
-  private readonly httpServer: HttpServer | HttpsServer | undefined;
+  private readonly httpServer: HttpServer | HttpsServer | Http2SecureServer | undefined;
+  /** HTTP/2 sessions of an http2 server, told to go away (GOAWAY) on close so the server can stop. */
+  private readonly sessions = new Set<Http2Session>();
   private readonly ownsServer: boolean;
   private readonly host: UpgradeHost;
   private pending = 0;
@@ -70,6 +79,27 @@ export class WsServer extends EventEmitter {
     }
   }
 
+  /**
+   * Run an RFC 8441 extended CONNECT from an http2 server's 'connect' event (its settings must include
+   * `enableConnectProtocol: true`). `cb` gets the open connection; refusals are answered and emitted.
+   */
+  handleHttp2Connect(req: Http2ServerRequest, cb: ConnectionListener): void {
+    if (this.closing) {
+      req.stream.close();
+      return;
+    }
+    try {
+      runExtendedConnect(this.host, req, cb)?.catch((err: unknown) => this.http2Failed(req, err));
+    } catch (err) {
+      this.http2Failed(req, err);
+    }
+  }
+
+  private http2Failed(req: Http2ServerRequest, err: unknown): void {
+    req.stream.destroy();
+    this.emit('error', err instanceof Error ? err : new Error(String(err)));
+  }
+
   /** A bug (ours or a listener's) during a handshake costs that socket only. */
   private upgradeFailed(socket: Socket, err: unknown): void {
     socket.destroy();
@@ -106,11 +136,12 @@ export class WsServer extends EventEmitter {
       conn.close(1001);
     }
     this.httpServer?.off('upgrade', this.onUpgrade);
+    for (const session of this.sessions) session.close();
     if (this.ownsServer && this.httpServer) this.httpServer.close(() => step());
     else queueMicrotask(step);
   }
 
-  private listen(): HttpServer | HttpsServer {
+  private listen(): HttpServer | HttpsServer | Http2SecureServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => this.plainHttp(req, res);
     // A request head that never completes is Node's to time out: check often enough to honour the option.
     const timeouts = {
@@ -118,16 +149,38 @@ export class WsServer extends EventEmitter {
       requestTimeout: 0,
       connectionsCheckingInterval: Math.min(this.options.handshakeTimeout, 1000),
     };
-    const server = this.options.tls
-      ? // TLS: Node's default is 120 s; a client that never finishes its TLS handshake gets ours.
-        createHttpsServer(
-          { ...this.options.tls, ...timeouts, handshakeTimeout: this.options.handshakeTimeout },
-          handler,
-        )
-      : createHttpServer(timeouts, handler);
+    const server = this.options.http2
+      ? this.http2Server()
+      : this.options.tls
+        ? // TLS: Node's default is 120 s; a client that never finishes its TLS handshake gets ours.
+          createHttpsServer(
+            { ...this.options.tls, ...timeouts, handshakeTimeout: this.options.handshakeTimeout },
+            handler,
+          )
+        : createHttpServer(timeouts, handler);
     server.on('error', (err) => this.emit('error', err));
     server.on('listening', () => this.emit('listening'));
     server.listen(this.options.port, this.options.host);
+    return server;
+  }
+
+  /** HTTP/2 and HTTP/1.1 on one TLS port (ALPN): extended CONNECT arrives as 'connect', HTTP/1.1 upgrades as 'upgrade'. */
+  private http2Server(): Http2SecureServer {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.plainHttp(req, res);
+    const server = createHttp2Server(
+      { ...this.options.tls, allowHTTP1: true, settings: HTTP2_WEBSOCKET_SETTINGS },
+      handler as never,
+    );
+    server.on('connect', (req: Http2ServerRequest | IncomingMessage, socketOrRes: unknown) => {
+      if ('stream' in req) this.handleHttp2Connect(req, this.emitConnection);
+      // An HTTP/1.1 CONNECT (a proxy request) has no place here.
+      else (socketOrRes as Socket).destroy();
+    });
+    server.on('session', (session: Http2Session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+      if (this.closing) session.close();
+    });
     return server;
   }
 
@@ -138,6 +191,12 @@ export class WsServer extends EventEmitter {
       return;
     }
     const body = 'this is a WebSocket endpoint\n';
+    if (req.httpVersionMajor === 2) {
+      // HTTP/2 forbids Connection and Upgrade: say which protocol to use, over extended CONNECT.
+      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', 'Sec-WebSocket-Version': '13' });
+      res.end(body);
+      return;
+    }
     const versions = versionList(this.options.drafts);
     res.writeHead(426, {
       Upgrade: 'websocket',

@@ -1,7 +1,7 @@
-// Adapts a net/tls socket to the connection layer's Transport, with real timers, and applies the
-// per-connection limits: reading pauses while the write buffer is congested, pongs coalesce, and what
-// the connection holds counts against the server's byte budget.
-import type { Socket } from 'node:net';
+// Adapts a net/tls socket, or an HTTP/2 stream (RFC 8441), to the connection layer's Transport, with real
+// timers, and applies the per-connection limits: reading pauses while the write buffer is congested, pongs
+// coalesce, and what the connection holds counts against the server's byte budget.
+import type { Duplex } from 'node:stream';
 import type { Transport, TransportSink } from '../connection/transport.js';
 import type { ByteBudget } from './byte-budget.js';
 
@@ -19,7 +19,16 @@ const DEFAULT_LIMITS: TransportLimits = { writeHighWaterMark: DEFAULT_WRITE_HIGH
 
 /** The socket's transport, so its listeners can be shared functions instead of closures per connection. */
 const TRANSPORT = Symbol('wscompat.transport');
-type BoundSocket = Socket & { [TRANSPORT]?: SocketTransport | undefined };
+type BoundSocket = Duplex & { [TRANSPORT]?: SocketTransport | undefined };
+
+/**
+ * What a connection can run over: a socket, or an HTTP/2 stream, whose flow control window then does what
+ * TCP's does for a socket (write() false past the window, a paused stream sends no WINDOW_UPDATE).
+ */
+export type ByteStream = Duplex & {
+  setNoDelay?(noDelay: boolean): unknown;
+  setTimeout?(ms: number): unknown;
+};
 
 function onData(this: BoundSocket, chunk: Buffer): void {
   this[TRANSPORT]?.received(chunk);
@@ -55,12 +64,12 @@ export class SocketTransport implements Transport {
   private counted = 0;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: ByteStream,
     private readonly limits: TransportLimits = DEFAULT_LIMITS,
   ) {
     // Frames are written whole; Nagle would only delay small messages and pongs.
-    socket.setNoDelay(true);
-    socket.setTimeout(0);
+    socket.setNoDelay?.(true);
+    socket.setTimeout?.(0);
   }
 
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {

@@ -2,22 +2,19 @@
 // once, collect the hixie-76 body (key3, drafts.md §2 "The 8-byte body through proxies"), then open.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { Connection } from '../connection/connection.js';
-import { OPEN, SET_LISTENER_ERRORS } from '../connection/internal.js';
+import type { Connection } from '../connection/connection.js';
 import { EMPTY } from '../core/bytes.js';
 import { requestOrigin } from '../core/headers.js';
 import { serializeRejection } from '../core/http-head.js';
-import { cryptoRng } from '../core/rng.js';
 import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { negotiate } from '../sniff/negotiate.js';
-import { type ByteBudget, refuseWhenOverBudget } from './byte-budget.js';
-import { createCompression } from './compression-options.js';
-import { watchIdle } from './keepalive.js';
+import type { ByteBudget } from './byte-budget.js';
+import { openServerConnection } from './open-server.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions } from './server-options.js';
-import { ignoreSocketError, SocketTransport } from './socket-transport.js';
+import { ignoreSocketError } from './socket-transport.js';
 import { chooseProtocol, HandshakeAttempt, verify } from './upgrade-hooks.js';
 
 type Accepted = Extract<AcceptResult, { ok: true }>;
@@ -229,45 +226,7 @@ function answer(
 }
 
 function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffer): void {
-  const { host, req, socket } = hs;
-  // Not reading until the transport starts (a 'data' listener would resume the stream by itself).
-  socket.pause();
-  const draft = getDraft(draftId);
-  const conn = new Connection({
-    draft: draftId,
-    caps: draft.caps,
-    role: 'server',
-    url: req.url ?? '/',
-    closeTimeout: host.options.closeTimeout,
-    binaryToLegacy: host.options.binaryToLegacy,
-  });
-  conn[SET_LISTENER_ERRORS](host.listenerError);
-  const { options } = host;
-  const transport = new SocketTransport(socket, {
-    writeHighWaterMark: options.writeHighWaterMark,
-    budget: { shared: host.budget, over: refuseWhenOverBudget(conn) },
-  });
-  conn[OPEN]({
-    transport,
-    codec: draft.createCodec('server', {
-      maxPayload: options.maxPayload,
-      maxFragments: options.maxFragments,
-      rng: cryptoRng,
-      ...createCompression(accept.compression, options.perMessageDeflate),
-    }),
-    protocol: accept.protocol,
-    extensions: accept.extensions,
-    emitOpen: false,
-  });
-  watchIdle(conn, transport, options.idleTimeout);
-  host.opened(conn);
-  try {
-    hs.done(conn, req);
-  } catch (err) {
-    // A throwing 'connection' listener costs this connection only (docs/api.md "Errors in your callbacks").
-    host.listenerError(err);
-    conn.close(1011, 'internal error');
-  }
-  // After the user's 'connection' listener ran, so it sees frames pipelined behind the handshake.
-  transport.start(leftover, false);
+  const { req } = hs;
+  const accepted = { ...accept, draft: draftId, url: req.url ?? '/' };
+  openServerConnection(hs.host, hs.socket, accepted, req, hs.done, leftover);
 }

@@ -1,5 +1,6 @@
 // `wscompat serve` end to end: spawned CLI (listening line, echo per draft, demo page, SIGTERM) and flag parsing.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageFault } from '../../src/cli/args.js';
@@ -143,6 +144,8 @@ describe('serve flags', () => {
       protocols: undefined,
       tls: undefined,
       quiet: false,
+      workers: 1,
+      drainTimeout: 10_000,
     });
     expect(
       parseServeArgs(
@@ -157,7 +160,17 @@ describe('serve flags', () => {
       protocols: undefined,
       tls: undefined,
       quiet: true,
+      workers: 1,
+      drainTimeout: 10_000,
     });
+    expect(parseServeArgs(['--workers', '3', '--drain-timeout', '500ms'], {})).toMatchObject({
+      workers: 3,
+      drainTimeout: 500,
+    });
+    expect(parseServeArgs(['--workers', 'auto'], {})).toMatchObject({ workers: availableParallelism() });
+    expect(() => parseServeArgs(['--workers', '0'], {})).toThrow(UsageFault);
+    expect(() => parseServeArgs(['--drain-timeout', 'soon'], {})).toThrow(UsageFault);
+    expect(() => parseServeArgs(['--http2'], {})).toThrow(/--http2 needs --tls-cert/);
     expect(parseServeArgs(['--protocols', 'chat, superchat'], {})).toMatchObject({
       protocols: ['chat', 'superchat'],
     });

@@ -1,52 +1,14 @@
 // The `wscompat gateway` command as a spawned process: JSON-lines logs, config errors, SIGTERM drains.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closed, echoUpstream, nextMessage, open } from './helpers.js';
+import { listeningPort, spawnGateway } from './spawn.js';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'wscompat-gw-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Spawn the CLI; resolves with the child and its parsed log lines as they arrive. */
-function spawnGateway(args: string[]): {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  stderr: () => string;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'gateway', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  let buf = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => {
-    buf += c.toString();
-    let nl = buf.indexOf('\n');
-    while (nl >= 0) {
-      lines.push(JSON.parse(buf.slice(0, nl)));
-      buf = buf.slice(nl + 1);
-      nl = buf.indexOf('\n');
-    }
-  });
-  child.stderr!.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  return { child, lines, stderr: () => err };
-}
-
-async function listeningPort(lines: Record<string, unknown>[], child: ChildProcess): Promise<number> {
-  for (let i = 0; i < 1000; i++) {
-    const l = lines.find((x) => x.event === 'listening');
-    if (l) return Number(String(l.address).split(':').at(-1));
-    if (child.exitCode !== null) throw new Error('gateway exited');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('gateway did not start');
-}
 
 describe('wscompat gateway (process)', () => {
   it('serves clients from a config file, logs JSON lines, and drains on SIGTERM', async () => {

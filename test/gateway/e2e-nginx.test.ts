@@ -2,7 +2,6 @@
 // nginx -> gateway (two processes' worth, in-process) -> npm ws upstream.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,19 +17,12 @@ import {
   type Upstream,
   until,
 } from './helpers.js';
+import { freePort } from './spawn.js';
 
 const NGINX = '/usr/sbin/nginx';
 const CONF = join(import.meta.dirname, '..', '..', 'docs', 'nginx', 'gateway.conf');
 const haveNginx = existsSync(NGINX);
 if (!haveNginx) console.warn(`skipping nginx tests: ${NGINX} is not installed`);
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const { port } = s.address() as import('node:net').AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe.skipIf(!haveNginx)('behind nginx (docs/nginx/gateway.conf)', () => {
   let dir: string;

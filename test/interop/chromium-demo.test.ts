@@ -7,18 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { parseServeArgs, startServe } from '../../src/cli/commands/serve.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { closeServer } from '../node/helpers.js';
+import { CHROMIUM_ARGS } from '../support/chromium.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe.skipIf(!existsSync(CHROMIUM))(
   'Chromium against the serve demo page (skipped: /usr/bin/chromium absent)',
@@ -35,7 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: ARGS,
+        args: CHROMIUM_ARGS,
       });
       try {
         const page = context.pages()[0] ?? (await context.newPage());

@@ -10,6 +10,9 @@ export const haveOpenssl = existsSync(OPENSSL);
 export interface TestCert {
   readonly cert: Buffer;
   readonly key: Buffer;
+  /** The PEM files, until remove(). */
+  readonly certFile: string;
+  readonly keyFile: string;
   /** Removes the files; the buffers stay usable. */
   readonly remove: () => void;
 }
@@ -34,6 +37,8 @@ export function makeTestCert(): TestCert {
   return {
     cert: readFileSync(certFile),
     key: readFileSync(keyFile),
+    certFile,
+    keyFile,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

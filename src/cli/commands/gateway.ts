@@ -9,8 +9,10 @@ import {
 } from '../../gateway/config.js';
 import { createGateway } from '../../gateway/gateway.js';
 import { jsonLine } from '../../gateway/log.js';
+import { GatewayMetrics } from '../../gateway/metrics.js';
 import { parseCommand, UsageFault } from '../args.js';
 import { CliFailure, EXIT, listenFailure } from '../failure.js';
+import { isWorker, joinGroup, parseWorkers, runGroup } from '../workers.js';
 
 const HELP = `usage: wscompat gateway --listen HOST:PORT --upstream URL [options]
 
@@ -35,7 +37,12 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --handshake-timeout DUR      client handshake limit (default 10s)
   --connect-timeout DUR        upstream connect + handshake limit (default 10s)
   --shutdown-timeout DUR       on SIGTERM, wait this long for closes (default 10s)
+  --drain-timeout DUR          the same (the name used with --workers)
+  --workers N|auto             worker processes sharing the port (default 1; auto = CPU count);
+                               /metrics sums them all, a crashed worker is replaced
   --trust-proxy                behind nginx/HAProxy: append to X-Forwarded-For, honour X-Forwarded-Proto
+  --proxy-protocol             every connection starts with a PROXY v1/v2 header (HAProxy send-proxy-v2):
+                               log and limit by the client address in it
   --upstream-ca FILE           CA certificate for a wss:// upstream
   --upstream-insecure          do not verify the wss:// upstream's certificate
   --health-path PATH           health check path (default /healthz; 'off' disables)
@@ -77,6 +84,7 @@ function settingsFrom(argv: string[]): RawSettings | 'help' {
 
 export async function run(argv: string[]): Promise<number> {
   let built: ReturnType<typeof toGatewayOptions>;
+  let workers: number;
   try {
     const settings = settingsFrom(argv);
     if (settings === 'help') {
@@ -84,12 +92,17 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     built = toGatewayOptions(settings);
+    workers = parseWorkers(settings.workers as string | undefined);
   } catch (err) {
     // A file that cannot be read is the machine's problem (6), not the command line's (1).
     if (err instanceof ConfigError && (err.cause as { code?: unknown } | undefined)?.code !== undefined)
       throw new CliFailure(err.message, EXIT.local);
     if (err instanceof ConfigError) throw new UsageFault(err.message);
     throw err;
+  }
+  if (workers > 1 && !isWorker) {
+    const drainTimeout = built.options.shutdownTimeout ?? 10_000;
+    return runGroup({ workers, drainTimeout, name: 'wscompat gateway' });
   }
   const log = built.quiet
     ? undefined
@@ -101,6 +114,8 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof TypeError) throw new UsageFault(err.message);
     throw err;
   }
+  const group = joinGroup(() => gateway.metrics.snapshot());
+  if (isWorker) gateway.setMetricsSource(async () => GatewayMetrics.sum(await group()).render());
   return new Promise<number>((resolve, reject) => {
     gateway.on('error', (err: Error) => {
       const { host, port } = built.options;

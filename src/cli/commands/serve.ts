@@ -9,6 +9,7 @@ import { parseCommand, parsePort, UsageFault } from '../args.js';
 import { ANNOUNCE_PARAM } from '../demo-page.js';
 import { fileFailure, listenFailure } from '../failure.js';
 import { connectionLine, echo, httpHandler } from '../serve-app.js';
+import { isWorker, parseWorkers, runGroup } from '../workers.js';
 
 const HELP = `usage: wscompat serve [options]
 
@@ -29,6 +30,10 @@ options:
   --tls-cert FILE    PEM certificate chain: serve wss:// and https:// (needs --tls-key)
   --tls-key FILE     PEM private key for --tls-cert
   --quiet            no line per connection on standard output
+  --http2            with TLS: HTTP/2 (RFC 8441 WebSockets) and HTTP/1.1 (every draft) on one port, by ALPN
+  --workers N|auto   worker processes sharing the port (default 1; auto = CPU count)
+  --drain-timeout D  on SIGTERM/SIGINT, give connections D to close (1001) before dropping them
+                     (default 10s; e.g. 500ms, 30s)
   --help             show this help
 
 Logs one line per connection: "connection <draft> path=<path> origin=<origin> from=<address>".
@@ -46,6 +51,9 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   quiet: { type: 'boolean' },
+  http2: { type: 'boolean' },
+  workers: { type: 'string' },
+  'drain-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +69,11 @@ export interface ServeSettings {
   /** PEM file paths; both or neither. */
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
   readonly quiet: boolean;
+  readonly http2?: boolean;
+  /** Only `run` reads these two (default 1 worker, 10 s). */
+  readonly workers?: number;
+  /** Milliseconds. */
+  readonly drainTimeout?: number;
 }
 
 function listFlag(value: string | undefined): string[] | undefined {
@@ -100,6 +113,8 @@ export function parseServeArgs(
   const key = values['tls-key'];
   if ((cert === undefined) !== (key === undefined))
     throw new UsageFault('--tls-cert and --tls-key go together');
+  if (values.http2 === true && cert === undefined)
+    throw new UsageFault('--http2 needs --tls-cert and --tls-key');
   const port =
     values.port !== undefined
       ? parsePort(values.port, '--port')
@@ -116,6 +131,10 @@ export function parseServeArgs(
     protocols: listFlag(values.protocols),
     tls: cert !== undefined && key !== undefined ? { cert, key } : undefined,
     quiet: values.quiet ?? false,
+    ...(values.http2 === true ? { http2: true } : {}),
+    workers: parseWorkers(values.workers),
+    drainTimeout:
+      optional(values['drain-timeout'] ?? '10s', (v) => parseDuration(v, '--drain-timeout')) ?? 10_000,
   };
 }
 
@@ -150,7 +169,7 @@ export function startServe(
         ...(settings.maxPayload === undefined ? {} : { maxPayload: settings.maxPayload }),
         ...(settings.idleTimeout === undefined ? {} : { idleTimeout: settings.idleTimeout }),
         ...(settings.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: settings.maxBufferedBytes }),
-        ...(tls ? { tls } : {}),
+        ...(tls ? { tls, http2: settings.http2 === true } : {}),
       },
       (conn, req) => {
         log?.(connectionLine(conn, req));
@@ -174,21 +193,35 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const { workers = 1, drainTimeout = 10_000 } = settings;
+  if (workers > 1 && !isWorker) return runGroup({ workers, drainTimeout, name: 'wscompat serve' });
   const log = settings.quiet ? undefined : (line: string) => process.stdout.write(line);
   const { server, url } = await startServe(settings, log);
   server.on('error', (err: Error) => process.stderr.write(`wscompat serve: ${err.message}\n`));
   process.stdout.write(
     `wscompat serve: listening on ${url} (drafts: ${settings.drafts.join(', ')})\n` +
-      `demo page: ${url.replace(/^ws/, 'http')}\n`,
+      `demo page: ${url.replace(/^ws/, 'http')}${settings.http2 ? ' (HTTP/2 and HTTP/1.1)' : ''}\n`,
   );
-  return new Promise((resolve) => {
+  return new Promise<number>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       process.stdout.write('wscompat serve: closing\n');
-      server.close(() => resolve(0));
+      // Past the drain timeout, connections still closing are dropped.
+      const force = setTimeout(() => {
+        for (const conn of server.clients) conn.terminate();
+      }, drainTimeout);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        resolve(0);
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+  }).then((code) => {
+    // A worker's IPC channel would keep it alive after its server closed.
+    if (isWorker) setImmediate(() => process.exit(code));
+    return code;
   });
 }

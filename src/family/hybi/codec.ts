@@ -7,6 +7,7 @@ import {
   type CodecOptions,
   type CodecState,
   type Compression,
+  type DataMessage,
   DEFAULT_MAX_FRAGMENTS,
   type EncodeOptions,
   type OutboundMessage,
@@ -14,6 +15,7 @@ import {
 } from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
+import { encodeFrameParts, PARTS_THRESHOLD } from './frame-parts.js';
 import { FrameReader, type FrameSink } from './frame-reader.js';
 import {
   MAX_CLOSE_REASON,
@@ -42,7 +44,8 @@ export class HybiCodec implements Codec, FrameSink {
   private messageOpcode = 0;
   /** The open message's first frame had RSV1 (RFC 7692 §6): its fragments are inflated once it ends. */
   private messageCompressed = false;
-  private readonly utf8 = new FragmentedText();
+  /** Made when a fragmented text message first needs it: most connections never do. */
+  private utf8: FragmentedText | undefined;
   private readonly rng: CodecOptions['rng'] | undefined;
   private readonly maxFragments: number;
   private readonly compression: Compression | undefined;
@@ -140,6 +143,21 @@ export class HybiCodec implements Codec, FrameSink {
     return encodeFrame(opcode | RSV1, this.compression!.deflate(data), this.mask());
   }
 
+  /**
+   * Codec.encodeParts: a large server data message as [header, payload], the payload not copied. Undefined
+   * for clients (they mask, so they copy anyway), small payloads and strings, and when not open (encode()
+   * then reports why).
+   */
+  encodeParts(message: DataMessage): readonly Buffer[] | undefined {
+    const data = message.data;
+    if (this.rng !== undefined || this.state !== 'open' || typeof data === 'string') return undefined;
+    // A compressed message is written from zlib's output, never from the caller's bytes.
+    if (data.length < PARTS_THRESHOLD || this.compresses(message.compress, data.length)) return undefined;
+    if (message.type === 'binary') return encodeFrameParts(OP_BINARY, asBuffer(data));
+    if (!isValidUtf8(data)) throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
+    return encodeFrameParts(OP_TEXT, asBuffer(data));
+  }
+
   private encodeClose(code: number | undefined, reason: string): Buffer {
     if (code === undefined) {
       if (reason !== '') throw new UsageError('INVALID_CLOSE_CODE', 'a close reason needs a close code');
@@ -222,7 +240,7 @@ export class HybiCodec implements Codec, FrameSink {
     if (text && !compressed && !this.checkFragment(payload)) return false;
     if (!fin) return true;
     // RFC 6455 §8.1: the message must also end on a character boundary.
-    if (text && !compressed && !this.utf8.finish())
+    if (text && !compressed && !this.utf8!.finish())
       return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
     const joined =
       this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments, this.fragmentBytes);
@@ -251,6 +269,7 @@ export class HybiCodec implements Codec, FrameSink {
 
   /** Fail fast on a fragment that makes the text invalid, before the message ends (Autobahn 6.4.x). */
   private checkFragment(payload: Buffer): boolean {
+    this.utf8 ??= new FragmentedText();
     return this.utf8.update(payload) || this.fail('INVALID_UTF8', 'text is not UTF-8');
   }
 
@@ -306,7 +325,7 @@ export class HybiCodec implements Codec, FrameSink {
     this.fragmentBytes = 0;
     this.messageOpcode = 0;
     this.messageCompressed = false;
-    this.utf8.reset();
+    this.utf8?.reset();
   }
 
   private mask(): Uint8Array | undefined {

@@ -1,5 +1,6 @@
 // Outbound hybi frames (RFC 6455 §5.2, §5.3): one allocation per frame, masked in place for clients.
-import { maskBuffer } from './mask.js';
+import { asBuffer } from '../../core/bytes.js';
+import { maskBuffer, maskCopy } from './mask.js';
 import { FIN, MASK_BIT } from './opcodes.js';
 
 /** Header bytes needed for a payload of `length` bytes. */
@@ -9,7 +10,12 @@ export function headerLength(length: number, masked: boolean): number {
 }
 
 /** Write a FIN header with the minimal length encoding (RFC 6455 §5.2) and the mask key; returns its size. */
-function writeHeader(buf: Buffer, opcode: number, length: number, mask: Uint8Array | undefined): number {
+export function writeHeader(
+  buf: Buffer,
+  opcode: number,
+  length: number,
+  mask: Uint8Array | undefined,
+): number {
   buf[0] = FIN | opcode;
   const m = mask === undefined ? 0 : MASK_BIT;
   let at: number;
@@ -47,8 +53,9 @@ function applyMask(buf: Buffer, start: number, mask: Uint8Array | undefined): vo
 export function encodeFrame(opcode: number, payload: Uint8Array, mask: Uint8Array | undefined): Buffer {
   const buf = Buffer.allocUnsafe(headerLength(payload.length, mask !== undefined) + payload.length);
   const at = writeHeader(buf, opcode, payload.length, mask);
-  buf.set(payload, at);
-  applyMask(buf, at, mask);
+  // A client masks while copying: one pass over the payload, not a copy and then a second pass.
+  if (mask === undefined || payload.length === 0) buf.set(payload, at);
+  else maskCopy(asBuffer(payload), 0, payload.length, buf, at, mask[0]!, mask[1]!, mask[2]!, mask[3]!);
   return buf;
 }
 

@@ -54,8 +54,11 @@ const CHECK_AS_GATHERED = 256 * 1024;
  * chunk arrives, unmasked on the way (one pass while the chunk is in cache; chunks are not held).
  */
 export class FrameReader {
-  /** The start of a header that spans chunks (never more than MAX_HEADER bytes). */
-  private readonly scratch = Buffer.alloc(MAX_HEADER);
+  /**
+   * The start of a header that spans chunks (never more than MAX_HEADER bytes). Made on first need: an
+   * idle connection carries no read state (a small pooled slice, not a buffer of its own, when it does).
+   */
+  private scratch: Buffer | undefined;
   private scratchLength = 0;
   /** The payload of a frame spanning chunks, unmasked so far; undefined between frames. */
   private gathered: Buffer | undefined = undefined;
@@ -64,7 +67,7 @@ export class FrameReader {
   private headerLength = 0;
   /** A final text frame being gathered is checked for UTF-8 piece by piece. */
   private checkText = false;
-  private readonly text = new GatheredText();
+  private text: GatheredText | undefined;
   private stopped = false;
   /** A fragmented data message is open (RFC 6455 §5.4) and how many payload bytes it has so far. */
   private messageOpen = false;
@@ -118,6 +121,7 @@ export class FrameReader {
       const header = this.header(buf, pos, len - pos);
       if (header < 0) return;
       if (header === 0) {
+        this.scratch ??= Buffer.allocUnsafe(MAX_HEADER);
         buf.copy(this.scratch, 0, pos, len);
         this.scratchLength = len - pos;
         return;
@@ -137,9 +141,10 @@ export class FrameReader {
   /** Finish a header begun in an earlier chunk. Returns where its payload's bytes end in `chunk`, or -1. */
   private completeHeader(chunk: Buffer): number {
     const have = this.scratchLength;
+    const scratch = this.scratch!;
     const n = Math.min(MAX_HEADER - have, chunk.length);
-    chunk.copy(this.scratch, have, 0, n);
-    const header = this.header(this.scratch, 0, have + n);
+    chunk.copy(scratch, have, 0, n);
+    const header = this.header(scratch, 0, have + n);
     if (header < 0) return -1;
     if (header === 0) {
       // Still short: then all of `chunk` fit in the scratch space.
@@ -148,7 +153,7 @@ export class FrameReader {
     }
     this.scratchLength = 0;
     // The key sits in the scratch space, not just before the payload.
-    this.keyFrom(this.scratch, header - 4);
+    this.keyFrom(scratch, header - 4);
     const start = header - have;
     const end = start + this.payloadLength;
     if (end > chunk.length) {
@@ -167,7 +172,10 @@ export class FrameReader {
     this.filled = 0;
     this.checkText =
       this.opcode === OP_TEXT && this.fin && !this.rsv1 && this.payloadLength >= CHECK_AS_GATHERED;
-    if (this.checkText) this.text.reset();
+    if (this.checkText) {
+      this.text ??= new GatheredText();
+      this.text.reset();
+    }
     this.append(buf, start, buf.length);
   }
 
@@ -182,7 +190,7 @@ export class FrameReader {
     const payload = this.gathered!;
     this.gathered = undefined;
     this.filled = 0;
-    const utf8 = this.checkText ? this.text.finish(payload, payload.length) : undefined;
+    const utf8 = this.checkText ? this.text!.finish(payload, payload.length) : undefined;
     return this.emit(payload, utf8) ? want : -1;
   }
 
@@ -212,7 +220,7 @@ export class FrameReader {
       else maskCopy(buf, start, end, into, filled, k3, k0, k1, k2);
     }
     this.filled = filled + n;
-    if (this.checkText) this.text.update(into, filled + n);
+    if (this.checkText) this.text!.update(into, filled + n);
   }
 
   /**

@@ -153,7 +153,7 @@ export function maskCopy(
     nativeKey[1] = k1;
     nativeKey[2] = k2;
     nativeKey[3] = k3;
-    native.mask(src.subarray(start, end), nativeKey, dst, at, n);
+    native.mask(start === 0 && end === src.length ? src : src.subarray(start, end), nativeKey, dst, at, n);
   } else if (wasm !== undefined && n >= WASM_THRESHOLD) {
     wasm.xorInto(src, start, end, dst, at, keyWord(k0, k1, k2, k3));
   } else if (n >= WORD_THRESHOLD) {

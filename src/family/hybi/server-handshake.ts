@@ -3,15 +3,9 @@
 import { EMPTY } from '../../core/bytes.js';
 import { acceptValue, isLegacyClientKey, isValidClientKey } from '../../core/crypto.js';
 import { hasToken, headerList, headerValue, headerValues, singleHeader } from '../../core/headers.js';
-import { serializeHead } from '../../core/http-head.js';
-import type {
-  AcceptResult,
-  HeaderLine,
-  Rejection,
-  RequestHead,
-  ServerHandshakeOptions,
-} from '../../core/types.js';
+import type { AcceptResult, Rejection, RequestHead, ServerHandshakeOptions } from '../../core/types.js';
 import { acceptExtensionOffers } from '../../extensions/negotiate.js';
+import { switchingProtocols } from './accept-response.js';
 import { HYBI_VERSIONS, type HybiProfile } from './profile.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -75,20 +69,13 @@ export function acceptHybiRequest(
   const offered = headerList(head.headers, 'Sec-WebSocket-Protocol');
   const chosen = offered.length > 0 ? options.selectProtocol?.(offered) : undefined;
   const protocol = chosen !== undefined && offered.includes(chosen) ? chosen : '';
-  const headers: HeaderLine[] = [
-    ['Upgrade', 'websocket'],
-    ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Accept', acceptValue(key)],
-  ];
-  if (protocol !== '') headers.push(['Sec-WebSocket-Protocol', protocol]);
   // Offers we do not accept are declined by omission (§9.1); without a policy every offer is.
   const offers = headerValues(head.headers, 'Sec-WebSocket-Extensions');
   const accepted =
     options.compression && offers.length > 0 ? acceptExtensionOffers(offers, options.compression) : undefined;
-  if (accepted) headers.push(['Sec-WebSocket-Extensions', accepted.header]);
   return {
     ok: true,
-    response: serializeHead('HTTP/1.1 101 Switching Protocols', headers),
+    response: switchingProtocols(acceptValue(key), protocol, accepted?.header ?? ''),
     protocol,
     extensions: accepted?.header ?? '',
     ...(accepted ? { compression: accepted.negotiated } : {}),
