@@ -2,7 +2,7 @@
 # The package as a user gets it: `npm pack` (prepack builds), install the tarball into a scratch project
 # outside the repo, then use it the four ways a user would: ESM import, CJS require, strict TypeScript
 # against the shipped types, and the `wscompat` bin. Needs no registry: the package has no runtime deps.
-# To cover a new subpath export (e.g. wscompat/ws), add its import to the check files below.
+# A new subpath export gets its import in the check files below, as wscompat/ws and wscompat/testing have.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/wscompat-pack-XXXXXX")"
@@ -14,6 +14,7 @@ tarball="$(cd "$repo" && npm pack --silent --pack-destination "$scratch" | tail 
 tgz="$scratch/$tarball"
 listing="$(tar -tzf "$tgz")"
 for want in dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts dist/cli/main.js \
+  dist/ws.js dist/ws.cjs dist/ws.d.ts dist/ws.d.cts dist/testing/index.js dist/testing/index.d.ts \
   LICENSE README.md docs/api.md docs/architecture.md docs/gateway.md docs/performance.md; do
   grep -qx "package/$want" <<<"$listing" || { echo "check-package: $want missing from $tarball"; exit 1; }
 done
@@ -53,6 +54,26 @@ test "$(node check.mjs)" = "esm import: ok"
 test "$(node check.cjs)" = "cjs require: ok"
 echo "check-package: ESM import and CJS require, each a hixie-76 echo: ok"
 
+# wscompat/ws as a `ws` user has it: a WebSocketServer and a WebSocket client, echoing once.
+ws_smoke='
+const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+wss.on("connection", (ws) => ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary })));
+wss.on("listening", () => {
+  const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}/`);
+  ws.on("open", () => ws.send("ws check"));
+  ws.on("message", (data) => {
+    if (String(data) !== "ws check" || ws.readyState !== WebSocket.OPEN) throw new Error(`echo was ${data}`);
+    ws.close();
+    wss.close(() => console.log(`${KIND}: ok`));
+  });
+});
+'
+{ echo 'import { WebSocket, WebSocketServer } from "wscompat/ws";'; echo 'await import("wscompat/testing");'; echo 'const KIND = "wscompat/ws import";'; echo "$ws_smoke"; } >check-ws.mjs
+{ echo 'const WebSocket = require("wscompat/ws");'; echo 'const { WebSocketServer } = WebSocket;'; echo 'const KIND = "wscompat/ws require";'; echo "$ws_smoke"; } >check-ws.cjs
+test "$(node check-ws.mjs)" = "wscompat/ws import: ok"
+test "$(node check-ws.cjs)" = "wscompat/ws require: ok"
+echo "check-package: wscompat/ws (ESM and CJS) echo, wscompat/testing import: ok"
+
 # Strict TypeScript against the shipped .d.ts (ESM) and .d.cts (CJS); @types/node from the repo.
 cat >tsconfig.json <<JSON
 {
@@ -73,7 +94,14 @@ server.close();
 // @ts-expect-error: a port is a number; the types are real, not any
 createServer({ port: "8080" });
 '
-{ echo 'import { type Connection, createServer, type DraftId, type WsServer } from "wscompat";'; echo "$types"; } >check.mts
+{
+  echo 'import { type Connection, createServer, type DraftId, type WsServer } from "wscompat";'
+  echo 'import { WebSocket as WsClient, WebSocketServer } from "wscompat/ws";'
+  echo "$types"
+  echo 'const wss: WebSocketServer = new WebSocketServer({ noServer: true });'
+  echo 'const open: number = WsClient.OPEN;'
+  echo 'wss.close(); void open;'
+} >check.mts
 { echo 'import wscompat = require("wscompat");'; echo 'type Connection = wscompat.Connection; type DraftId = wscompat.DraftId; type WsServer = wscompat.WsServer;'; echo 'const { createServer } = wscompat;'; echo "$types"; } >check.cts
 "$repo/node_modules/.bin/tsc" -p tsconfig.json
 echo "check-package: tsc --noEmit (strict, ESM and CJS types): ok"

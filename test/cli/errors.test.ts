@@ -7,6 +7,10 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Each test spawns the CLI through tsx a few times at once: seconds apiece on a loaded machine.
+const SPAWNS = { timeout: 90_000 };
+
 import { type CliRun, isOneLine, MAIN, ROOT, runCli } from './run-cli.js';
 
 let dir: string;
@@ -42,7 +46,7 @@ function expectFailure(r: CliRun, code: number, message: RegExp): void {
 }
 
 describe('wscompat (top level)', () => {
-  it('--version prints the package version; an unknown option is a usage error', async () => {
+  it('--version prints the package version; an unknown option is a usage error', SPAWNS, async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const [v, short, bad, unknown] = await Promise.all([
       runCli(['--version']),
@@ -59,30 +63,49 @@ describe('wscompat (top level)', () => {
 });
 
 describe('serve and gateway: cannot listen (6)', () => {
-  it('a port in use, an address not on this machine, a host that does not resolve, a missing TLS file', async () => {
-    const [inUse, notHere, noName, noCert, gatewayInUse] = await Promise.all([
-      runCli(['serve', '--port', String(busyPort)]),
-      runCli(['serve', '--port', '0', '--host', '192.0.2.1']),
-      runCli(['serve', '--port', '0', '--host', 'no-such-host.invalid']),
-      runCli(['serve', '--port', '0', '--tls-cert', join(dir, 'none.pem'), '--tls-key', join(dir, 'k.pem')]),
-      runCli(['gateway', '--listen', `127.0.0.1:${busyPort}`, '--upstream', 'ws://127.0.0.1:1/', '--quiet']),
-    ]);
-    expectFailure(
-      inUse,
-      6,
-      /^wscompat serve: cannot listen on 127\.0\.0\.1:\d+: the port is already in use\n$/,
-    );
-    expectFailure(notHere, 6, /cannot listen on 192\.0\.2\.1:0: that address is not one of this machine/);
-    expectFailure(noName, 6, /cannot listen on no-such-host\.invalid:0: the host name does not resolve/);
-    expectFailure(noCert, 6, /cannot read --tls-cert .*none\.pem: no such file or directory/);
-    expectFailure(
-      gatewayInUse,
-      6,
-      /^wscompat gateway: cannot listen on 127\.0\.0\.1:\d+: the port is already in use/,
-    );
-  });
+  it(
+    'a port in use, an address not on this machine, a host that does not resolve, a missing TLS file',
+    SPAWNS,
+    async () => {
+      const [inUse, notHere, noName, noCert, gatewayInUse] = await Promise.all([
+        runCli(['serve', '--port', String(busyPort)]),
+        runCli(['serve', '--port', '0', '--host', '192.0.2.1']),
+        runCli(['serve', '--port', '0', '--host', 'no-such-host.invalid']),
+        runCli([
+          'serve',
+          '--port',
+          '0',
+          '--tls-cert',
+          join(dir, 'none.pem'),
+          '--tls-key',
+          join(dir, 'k.pem'),
+        ]),
+        runCli([
+          'gateway',
+          '--listen',
+          `127.0.0.1:${busyPort}`,
+          '--upstream',
+          'ws://127.0.0.1:1/',
+          '--quiet',
+        ]),
+      ]);
+      expectFailure(
+        inUse,
+        6,
+        /^wscompat serve: cannot listen on 127\.0\.0\.1:\d+: the port is already in use\n$/,
+      );
+      expectFailure(notHere, 6, /cannot listen on 192\.0\.2\.1:0: that address is not one of this machine/);
+      expectFailure(noName, 6, /cannot listen on no-such-host\.invalid:0: the host name does not resolve/);
+      expectFailure(noCert, 6, /cannot read --tls-cert .*none\.pem: no such file or directory/);
+      expectFailure(
+        gatewayInUse,
+        6,
+        /^wscompat gateway: cannot listen on 127\.0\.0\.1:\d+: the port is already in use/,
+      );
+    },
+  );
 
-  it('a PORT in the environment that is not a port is a usage error', async () => {
+  it('a PORT in the environment that is not a port is a usage error', SPAWNS, async () => {
     const r = await runCli(['serve'], { ...process.env, PORT: 'eighty' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^wscompat serve: PORT \(environment\) must be a port number/);
@@ -90,7 +113,7 @@ describe('serve and gateway: cannot listen (6)', () => {
 });
 
 describe('probe: refused (5), could not reach (4), answered no (2)', () => {
-  it('tells the three apart', async () => {
+  it('tells the three apart', SPAWNS, async () => {
     const [refused, unknownHost, answeredNo, badUrl] = await Promise.all([
       runCli(['probe', `ws://127.0.0.1:${closedPort}/`]),
       runCli(['probe', 'ws://no-such-host.invalid/']),
@@ -110,27 +133,41 @@ describe('probe: refused (5), could not reach (4), answered no (2)', () => {
 });
 
 describe('record', () => {
-  it('rejects a URL where HOST:PORT is wanted, and an --out that is a directory or in no directory', async () => {
-    const [url, isDir, noParent] = await Promise.all([
-      runCli(['record', '--listen', '0', '--upstream', 'ws://127.0.0.1:8080/chat', '--out', join(dir, 'a')]),
-      runCli(['record', '--listen', '0', '--upstream', '127.0.0.1:8080', '--out', dir]),
-      runCli([
-        'record',
-        '--listen',
-        '0',
-        '--upstream',
-        '127.0.0.1:8080',
-        '--out',
-        join(dir, 'no', 'x.trace'),
-      ]),
-    ]);
-    expect(url.code).toBe(1);
-    expect(url.stderr).toMatch(/--upstream wants HOST:PORT, not a URL \(try --upstream 127\.0\.0\.1:8080\)/);
-    expectFailure(isDir, 6, /--out .* is a directory/);
-    expectFailure(noParent, 6, /cannot write into .*no: no such file or directory/);
-  });
+  it(
+    'rejects a URL where HOST:PORT is wanted, and an --out that is a directory or in no directory',
+    SPAWNS,
+    async () => {
+      const [url, isDir, noParent] = await Promise.all([
+        runCli([
+          'record',
+          '--listen',
+          '0',
+          '--upstream',
+          'ws://127.0.0.1:8080/chat',
+          '--out',
+          join(dir, 'a'),
+        ]),
+        runCli(['record', '--listen', '0', '--upstream', '127.0.0.1:8080', '--out', dir]),
+        runCli([
+          'record',
+          '--listen',
+          '0',
+          '--upstream',
+          '127.0.0.1:8080',
+          '--out',
+          join(dir, 'no', 'x.trace'),
+        ]),
+      ]);
+      expect(url.code).toBe(1);
+      expect(url.stderr).toMatch(
+        /--upstream wants HOST:PORT, not a URL \(try --upstream 127\.0\.0\.1:8080\)/,
+      );
+      expectFailure(isDir, 6, /--out .* is a directory/);
+      expectFailure(noParent, 6, /cannot write into .*no: no such file or directory/);
+    },
+  );
 
-  it('reports an upstream that refuses the connection as ECONNREFUSED (5)', { timeout: 30_000 }, async () => {
+  it('reports an upstream that refuses the connection as ECONNREFUSED (5)', SPAWNS, async () => {
     const child = spawn(
       process.execPath,
       [
@@ -173,7 +210,7 @@ describe('record', () => {
 });
 
 describe('import-pcap', () => {
-  it('an unreadable capture and an --out that is a file fail before tshark runs (6)', async () => {
+  it('an unreadable capture and an --out that is a file fail before tshark runs (6)', SPAWNS, async () => {
     const capture = join(dir, 'c.pcap');
     writeFileSync(capture, 'not really a capture');
     const file = join(dir, 'plain-file');

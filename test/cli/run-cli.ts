@@ -16,7 +16,7 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process
     execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
-      { cwd: ROOT, env, timeout: 30_000 },
+      { cwd: ROOT, env, timeout: 60_000 },
       (err, stdout, stderr) => {
         const code = err ? (err as { code?: unknown }).code : 0;
         resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr });

@@ -51,7 +51,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
           timeout: 20_000,
         });
         expect(await page.getAttribute('body', 'data-ready-state')).toBe('3');
-        expect(await page.textContent('#log')).toMatch(/\nclose 1000 \(clean\)\n/);
+        expect(await page.textContent('#log')).toMatch(/\nclose 1000 bye \(clean\)\n/);
       } finally {
         await context.close();
         rmSync(profile, { recursive: true, force: true });

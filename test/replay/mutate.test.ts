@@ -79,7 +79,8 @@ describe('mutateFixture', () => {
 describe('against a live server', () => {
   let serve: ServeProcess;
   beforeAll(async () => {
-    serve = await startServe([]);
+    // No flags: the server every trace assumes (fixtures/README.md).
+    serve = await startServe();
   }, 30_000);
   afterAll(() => serve.stop());
 
