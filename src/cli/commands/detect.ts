@@ -53,6 +53,10 @@ function human(report: RequestReport): string {
     'evidence:',
     ...(report.evidence.length === 0 ? ['  (none)'] : report.evidence.map((e) => `  ${e}`)),
   );
+  if (report.extensions) {
+    lines.push('extensions offered:', ...report.extensions.offered.map((e) => `  ${e}`));
+    lines.push(`extension accepted (perMessageDeflate: true): ${report.extensions.accepted || '(none)'}`);
+  }
   lines.push('problems:');
   if (report.problems.length === 0) lines.push('  (none)');
   for (const p of report.problems) lines.push(`  ${p.severity.padEnd(7)} ${p.code}: ${p.message}`);
@@ -78,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     problems: report.problems.map((p) => ({ severity: p.severity, code: p.code, message: p.message })),
     ...(report.status === undefined ? {} : { status: report.status }),
     ...(report.reason === undefined ? {} : { reason: report.reason }),
+    ...(report.extensions === undefined ? {} : { extensions: report.extensions }),
   };
   process.stdout.write(flags.json === true ? `${JSON.stringify(json, null, 2)}\n` : human(report));
   return report.verdict === 'valid' ? 0 : 2;
