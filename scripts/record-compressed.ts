@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const server = createServer({ port: 0, perMessageDeflate: COMPRESSION }, (conn) =>
     conn.on('message', (data: Buffer, isBinary: boolean) => conn.send(data, { binary: isBinary })),
   );
-  await new Promise((r) => server.on('listening', r));
+  await new Promise<void>((r) => server.on('listening', () => r()));
   const port = (server.address() as { port: number }).port;
   for (const [name, who, run] of CLIENTS) {
     const rec = await recordOne(port, run);

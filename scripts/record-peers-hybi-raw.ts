@@ -57,7 +57,7 @@ export function rawScenarios(d: HybiDraft): Scenario[] {
       'RFC 6455 §1.3 handshake (key "the sample nonce") and §5.7 masked "Hello"',
       (p) => [request(d, p, ['Sec-WebSocket-Protocol: chat, superchat']), hello, bye],
       {
-        serverProtocols: d === 'hybi-07' ? [] : ['chat', 'superchat'],
+        serverProtocols: ['chat', 'superchat'],
         expectEvents: [text('Hello'), close(1000)],
       },
     ),

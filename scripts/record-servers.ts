@@ -65,8 +65,12 @@ export function startDriverServer(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
-    // 0.7.0 has no allowDrafts option and rejects unknown ones.
-    const driver = driverModule.http(req, pkg === 'websocket-driver' ? { allowDrafts: true } : {});
+    // 0.7.0 has no allowDrafts option and rejects unknown ones. It serves the subprotocols the hybi traces
+    // offer, as the ws server (which agrees to the client's first offer) does: one server behaviour fits all.
+    const driver = driverModule.http(
+      req,
+      pkg === 'websocket-driver' ? { allowDrafts: true } : { protocols: ['chat', 'superchat'] },
+    );
     driver.io.write(head);
     socket.pipe(driver.io).pipe(socket);
     driver.on('message', (e) => (typeof e.data === 'string' ? driver.text(e.data) : driver.binary(e.data)));

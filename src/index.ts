@@ -2,6 +2,7 @@
 
 export type {
   CloseEventLike,
+  ConnectionEvents,
   ErrorEventLike,
   MessageEventLike,
   OpenEventLike,
@@ -39,8 +40,19 @@ export type {
   RewriteRule,
 } from './gateway/index.js';
 export { createGateway, Gateway } from './gateway/index.js';
-export type { ClientOptions, ServerOptions, VerifyClientInfo, VerifyClientResult } from './node/index.js';
+export type {
+  ClientOptions,
+  ConnectionListener,
+  ServerOptions,
+  VerifyClientInfo,
+  VerifyClientResult,
+  WsServerEvents,
+} from './node/index.js';
 export { connect, createServer, HandshakeError, WsServer } from './node/index.js';
 export { negotiate } from './sniff/negotiate.js';
 export type { SniffResult } from './sniff/sniff.js';
 export { sniff } from './sniff/sniff.js';
+export type { CloseEventInit } from './web/events.js';
+export { CloseEvent } from './web/events.js';
+export type { BinaryType as WebSocketBinaryType, WebSocketInit, WebSocketOptions } from './web/websocket.js';
+export { WebSocket } from './web/websocket.js';

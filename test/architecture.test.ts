@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = join(import.meta.dirname, '..', 'src');
 const DRAFT_DIRS = ['hixie75', 'hixie76', 'hybi07', 'hybi10', 'rfc6455'];
 /** Layers that must stay free of sockets, timers, clocks and ambient randomness. */
-const SANS_IO = ['core', 'family', 'sniff', 'extensions', ...DRAFT_DIRS];
+const SANS_IO = ['core', 'family', 'sniff', 'extensions', 'capture', ...DRAFT_DIRS];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

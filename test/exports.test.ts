@@ -1,12 +1,15 @@
 // Pins the public surface: adding or removing an export must be a deliberate change to this list.
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
+import * as testing from '../src/testing/index.js';
+import * as wsApi from '../src/ws/index.js';
 
 describe('public exports', () => {
   it('are exactly the documented runtime names', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'ALL_DRAFTS',
+        'CloseEvent',
         'Connection',
         'DRAFTS',
         'FAULT_CLOSE_CODES',
@@ -14,6 +17,7 @@ describe('public exports', () => {
         'HandshakeError',
         'ProtocolFault',
         'UsageError',
+        'WebSocket',
         'WsServer',
         'connect',
         'createGateway',
@@ -24,6 +28,29 @@ describe('public exports', () => {
         'parseRequestHead',
         'parseResponseHead',
         'sniff',
+      ].sort(),
+    );
+  });
+
+  it('wscompat/ws exports what ws 8 does (its ESM wrapper names, the class as default)', () => {
+    expect(Object.keys(wsApi).sort()).toEqual(
+      ['Server', 'WebSocket', 'WebSocketServer', 'createWebSocketStream', 'default'].sort(),
+    );
+    expect(wsApi.default).toBe(wsApi.WebSocket);
+    expect(wsApi.WebSocket.Server).toBe(wsApi.WebSocketServer);
+    expect(wsApi.WebSocket.OPEN).toBe(1);
+  });
+
+  it('wscompat/testing exports exactly the replay helpers', () => {
+    expect(Object.keys(testing).sort()).toEqual(
+      [
+        'TraceMismatch',
+        'assertTracePassed',
+        'jestReplay',
+        'nodeTestReplay',
+        'replayFixtures',
+        'traceFiles',
+        'vitestReplay',
       ].sort(),
     );
   });

@@ -1,7 +1,33 @@
-// A small, strict command-line parser: unknown flags and missing values are usage errors (exit 1).
+// Command-line parsing on node:util parseArgs: strict (unknown flags, missing values and stray values are
+// usage errors, exit 1), with Node's messages cut to their first sentence.
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageFault extends Error {
   override name = 'UsageFault';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<O extends Options> = ReturnType<
+  typeof nodeParseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>
+>;
+
+/** Node's parse errors carry these codes; anything else is a bug and passes through. */
+function toUsageFault(err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) return err;
+  const message = (err as Error).message;
+  // "Unknown option '--x'. To specify a positional argument ..." -> "unknown option '--x'"
+  const first = message.split(/\.\s/)[0]!.replace(/\.$/, '');
+  return new UsageFault(first.charAt(0).toLowerCase() + first.slice(1));
+}
+
+/** Parse `argv` (without node and script) against `options`; positionals are allowed, the command checks them. */
+export function parseCommand<const O extends Options>(argv: readonly string[], options: O): Parsed<O> {
+  try {
+    return nodeParseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw toUsageFault(err);
+  }
 }
 
 export interface FlagSpec {
@@ -15,37 +41,20 @@ export interface ParsedArgs {
   readonly positionals: string[];
 }
 
-/** Parse `argv` (without node and script) against `spec`. Throws UsageFault on anything unknown. */
+/**
+ * The older FlagSpec form (a 'list' type for repeatable flags), kept for the commands not yet moved to
+ * parseCommand; it is parseCommand underneath.
+ */
 export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>): ParsedArgs {
-  const flags: Record<string, string | boolean | string[] | undefined> = {};
-  const positionals: string[] = [];
-  const byShort = new Map(Object.entries(spec).flatMap(([k, s]) => (s.short ? [[s.short, k] as const] : [])));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const rawName = eq >= 0 ? arg.slice(0, eq) : arg;
-    const name = rawName.startsWith('--') ? rawName.slice(2) : byShort.get(rawName.slice(1));
-    const s = name === undefined ? undefined : spec[name];
-    if (name === undefined || s === undefined) throw new UsageFault(`unknown option ${rawName}`);
-    if (s.type === 'boolean') {
-      if (eq >= 0) throw new UsageFault(`option --${name} takes no value`);
-      flags[name] = true;
-      continue;
-    }
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageFault(`option --${name} needs a value`);
-    if (s.type === 'list') flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
-    else flags[name] = value;
-  }
-  return { flags, positionals };
+  const options: Options = {};
+  for (const [name, s] of Object.entries(spec))
+    options[name] = {
+      type: s.type === 'boolean' ? 'boolean' : 'string',
+      ...(s.type === 'list' ? { multiple: true } : {}),
+      ...(s.short ? { short: s.short } : {}),
+    };
+  const { values, positionals } = parseCommand(argv, options);
+  return { flags: values as ParsedArgs['flags'], positionals };
 }
 
 /** A TCP port from a flag value: an integer 0..65535, else a usage error. */

@@ -5,10 +5,10 @@ export const MAX_REASON_BYTES = 123;
 
 /**
  * Codes an endpoint may send (RFC 6455 §7.4.1): 1004-1006 and 1015 are never on the wire; 1012-1014 came
- * later (IANA) and old peers treat them as 1002. Browsers allow only 1000 and 3000-4999; servers also
+ * later (IANA): the codec refuses them on the drafts that predate them (hybi-07/08). Browsers allow only 1000 and 3000-4999; servers also
  * need 1001 (going away), 1008 (policy), 1011 (internal error) and friends.
  */
-const SENDABLE = new Set([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011]);
+const SENDABLE = new Set([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]);
 
 /**
  * The code and reason to send, or a RangeError. A reason without a code means 1000 (WHATWG WebSockets
@@ -20,7 +20,7 @@ export function validateCloseArgs(
 ): { code: number | undefined; reason: string } {
   if (code !== undefined) {
     if (!Number.isInteger(code) || (!SENDABLE.has(code) && (code < 3000 || code > 4999)))
-      throw new RangeError(`close code must be 1000-1003, 1007-1011 or 3000-4999, got ${String(code)}`);
+      throw new RangeError(`close code must be 1000-1003, 1007-1014 or 3000-4999, got ${String(code)}`);
   }
   const text = reason ?? '';
   if (typeof text !== 'string') throw new TypeError('close reason must be a string');

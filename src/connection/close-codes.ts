@@ -4,10 +4,10 @@ import type { DraftId } from '../core/types.js';
 
 /**
  * Codes each hybi draft knows (the codec refuses the rest on the wire). 1012-1014 came after RFC 6455
- * (IANA registry) and the RFC 6455 codec does not accept them either.
+ * (IANA registry); the RFC 6455 profile accepts them, as ws 8 and browsers do.
  */
 const KNOWN: Readonly<Record<'rfc6455' | 'hybi-10' | 'hybi-07', readonly number[]>> = {
-  rfc6455: [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011],
+  rfc6455: [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014],
   'hybi-10': [1000, 1001, 1002, 1003, 1004, 1007],
   'hybi-07': [1000, 1001, 1002, 1003, 1004],
 };
@@ -16,7 +16,7 @@ const KNOWN: Readonly<Record<'rfc6455' | 'hybi-10' | 'hybi-07', readonly number[
  * The nearest code an older draft has for a newer one. Errors stay errors: invalid data and a missing
  * extension are protocol errors (1002, as the hybi-07 codec reports invalid UTF-8); a policy refusal is
  * "data it cannot accept" (1003); too big is hybi's "frame too large" (1004); a server-side failure,
- * restart or overload is "going away" (1001). RFC 6455 itself maps the IANA additions 1012-1014.
+ * restart or overload is "going away" (1001), which is also where the IANA additions 1012-1014 go.
  */
 const NEAREST: Readonly<Record<number, number>> = {
   1007: 1002,

@@ -7,7 +7,15 @@ import type { Caps, Codec, CodecEvent, DraftId, Role } from '../core/types.js';
 import { BrowserStyleEmitter } from './browser-events.js';
 import { closeOutcome } from './close-outcome.js';
 import type { ConnectionInit } from './connection-types.js';
-import { HOLD_CLOSE_REPLY, ON_CLOSE, ON_DATA, ON_DRAIN, ON_END, SET_LISTENER_ERRORS } from './internal.js';
+import {
+  HELD,
+  HOLD_CLOSE_REPLY,
+  ON_CLOSE,
+  ON_DATA,
+  ON_DRAIN,
+  ON_END,
+  SET_LISTENER_ERRORS,
+} from './internal.js';
 import { type ListenerErrorReporter, reportOrLog } from './listener-errors.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN_STATE, type ReadyState } from './ready-state.js';
 import type { Transport } from './transport.js';
@@ -72,6 +80,11 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
     this.reportListenerError = report;
   }
 
+  /** Bytes the codec holds for incomplete frames and messages (the server-wide byte budget counts them). */
+  get [HELD](): number {
+    return this.codec?.bufferedBytes ?? 0;
+  }
+
   [ON_DRAIN](): void {
     this.emitSafely('drain');
   }
@@ -127,7 +140,8 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
           // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.
           const next = events[i + 1];
           if (next?.type === 'send' && next.closes !== true) {
-            this.writeCodecBytes(transport, next);
+            // Coalesced while the peer does not read: a ping flood cannot queue pongs without end.
+            if (!this.closeWritten) transport.writeAutoReply(next.bytes);
             i++;
           }
           this.emitSafely('ping', event.data);

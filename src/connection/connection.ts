@@ -20,6 +20,7 @@ import { controlPayload, type SendData, toPayload } from './payload.js';
 import { CLOSED, CLOSING, CONNECTING, defineReadyStates, notOpenError, OPEN_STATE } from './ready-state.js';
 import { ConnectionSink } from './sink.js';
 import type { Transport } from './transport.js';
+import type { Listener } from './typed-events.js';
 
 export type { ConnectionInit, OpenSetup, SendCallback } from './connection-types.js';
 export type { BinaryToLegacy } from './legacy-binary.js';
@@ -29,6 +30,7 @@ export type { ReadyState } from './ready-state.js';
 /** Every encode may come after the codec consumed the peer's close: canSend() is the gate (RFC 6455 §5.5.1). */
 const PAST = { pastClose: true } as const;
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only narrows EventEmitter methods.
 export class Connection extends ConnectionCore {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN_STATE;
@@ -275,3 +277,28 @@ export class Connection extends ConnectionCore {
 }
 
 defineReadyStates(Connection.prototype);
+
+/** What a Connection emits, with each listener's arguments (docs/api.md "Connection"). */
+export type ConnectionEvents = {
+  open: [];
+  message: [data: Buffer, isBinary: boolean];
+  ping: [data: Buffer];
+  pong: [data: Buffer];
+  close: [code: number, reason: string, wasClean: boolean];
+  error: [err: Error];
+  drain: [];
+};
+
+type On = keyof ConnectionEvents & string;
+type L<K extends On> = Listener<ConnectionEvents, K>;
+/** Typed per-event listener methods, merged into the class (no string fallback: typos do not compile). */
+export interface Connection {
+  on<K extends On>(event: K, listener: L<K>): this;
+  once<K extends On>(event: K, listener: L<K>): this;
+  off<K extends On>(event: K, listener: L<K>): this;
+  addListener<K extends On>(event: K, listener: L<K>): this;
+  removeListener<K extends On>(event: K, listener: L<K>): this;
+  prependListener<K extends On>(event: K, listener: L<K>): this;
+  prependOnceListener<K extends On>(event: K, listener: L<K>): this;
+  emit<K extends On>(event: K, ...args: ConnectionEvents[K]): boolean;
+}

@@ -19,3 +19,5 @@ export const ON_DRAIN = Symbol('wscompat.onDrain');
 export const HOLD_CLOSE_REPLY = Symbol('wscompat.holdCloseReply');
 /** Where exceptions thrown by this connection's listeners are reported: `conn[SET_LISTENER_ERRORS](fn)`. */
 export const SET_LISTENER_ERRORS = Symbol('wscompat.setListenerErrors');
+/** Bytes the connection's codec holds for incomplete frames and messages: `conn[HELD]`. */
+export const HELD = Symbol('wscompat.held');

@@ -1,5 +1,5 @@
 // The connection as its transport's sink: one small object per connection instead of a closure per event.
-import { ON_CLOSE, ON_DATA, ON_DRAIN, ON_END } from './internal.js';
+import { HELD, ON_CLOSE, ON_DATA, ON_DRAIN, ON_END } from './internal.js';
 import type { TransportSink } from './transport.js';
 
 /** What a sink forwards to: the Connection's symbol-keyed handlers. */
@@ -8,6 +8,7 @@ export interface SinkTarget {
   [ON_END](): void;
   [ON_CLOSE](): void;
   [ON_DRAIN](): void;
+  readonly [HELD]: number;
 }
 
 export class ConnectionSink implements TransportSink {
@@ -23,5 +24,8 @@ export class ConnectionSink implements TransportSink {
   }
   drain(): void {
     this.conn[ON_DRAIN]();
+  }
+  held(): number {
+    return this.conn[HELD];
   }
 }

@@ -10,6 +10,8 @@ export interface TransportSink {
   close(error?: Error): void;
   /** The write buffer emptied after a `write` returned false. */
   drain(): void;
+  /** Bytes the connection holds for frames and messages not yet complete (for a server-wide budget). */
+  held(): number;
 }
 
 /**
@@ -19,6 +21,11 @@ export interface TransportSink {
 export interface Transport {
   /** Queue bytes; false when the buffer is over its high-water mark (wait for `drain`). */
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean;
+  /**
+   * Queue an automatic answer (a pong) that a newer one supersedes (RFC 6455 §5.5.3): while the write
+   * buffer is congested only the latest is kept, written once the buffer drains.
+   */
+  writeAutoReply(bytes: Buffer): void;
   /**
    * Hold writes in memory until the matching `uncork`, then hand them to the OS together (one writev):
    * every frame one read produces leaves in one syscall. Calls nest; only the outermost uncork flushes.

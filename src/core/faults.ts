@@ -32,6 +32,8 @@ export const FAULT_CLOSE_CODES = {
   INFLATE_FAILED: 1007,
   /** RFC 6455 §7.4.1: a message larger than the configured maximum. */
   MESSAGE_TOO_BIG: 1009,
+  /** A fragmented message in more frames than maxFragments (RFC 6455 §7.4.1 1008 "policy violation"). */
+  TOO_MANY_FRAGMENTS: 1008,
   /** Hixie-75/76 §4.2: a sentinel or length-prefixed frame longer than the maximum. */
   FRAME_TOO_BIG: 1009,
   /** Hixie-75/76: a length prefix that overflows any sane integer. */

@@ -55,6 +55,9 @@ export interface EncodeOptions {
   readonly pastClose?: boolean;
 }
 
+/** ws 8's limit on the frames of one message: past it the message is refused (1008, or the draft's code). */
+export const DEFAULT_MAX_FRAGMENTS = 16_384;
+
 /** What a user asks a codec to encode. */
 export type OutboundMessage =
   /** `compress: false` sends uncompressed on a compressed connection (default: compress from the threshold up). */
@@ -91,6 +94,11 @@ export interface Codec {
 export interface CodecOptions {
   /** Largest message (hybi: reassembled and inflated; hixie: one frame) accepted from the peer, in bytes. */
   readonly maxPayload: number;
+  /**
+   * Most frames one fragmented message may arrive in (hybi only; default DEFAULT_MAX_FRAGMENTS). Empty
+   * continuation frames cost memory without counting against maxPayload, so they are counted here.
+   */
+  readonly maxFragments?: number;
   /** Random bytes for client masks; unused by servers and by hixie. */
   readonly rng: Rng;
   /** The negotiated compression extension, which owns RSV1 (hybi only). */

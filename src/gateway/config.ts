@@ -22,8 +22,10 @@ export const SETTINGS = {
   drafts: 'list',
   clientIdleTimeout: 'duration',
   upstreamIdleTimeout: 'duration',
+  idleTimeout: 'duration',
   highWaterMark: 'size',
   maxPayload: 'size',
+  maxBufferedBytes: 'size',
   maxConnections: 'count',
   handshakeTimeout: 'duration',
   connectTimeout: 'duration',
@@ -100,7 +102,7 @@ export function readConfigFile(file: string): RawSettings {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`config: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
@@ -133,7 +135,7 @@ function readPem(file: string, name: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new ConfigError(`${name}: cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`${name}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -161,12 +163,14 @@ export function toGatewayOptions(s: RawSettings): { options: GatewayOptions; qui
   for (const k of [
     'clientIdleTimeout',
     'upstreamIdleTimeout',
+    'idleTimeout',
     'handshakeTimeout',
     'connectTimeout',
     'shutdownTimeout',
   ] as const)
     if (s[k] !== undefined) o[k] = parseDuration(s[k], k);
-  for (const k of ['highWaterMark', 'maxPayload'] as const) if (s[k] !== undefined) o[k] = parseSize(s[k], k);
+  for (const k of ['highWaterMark', 'maxPayload', 'maxBufferedBytes'] as const)
+    if (s[k] !== undefined) o[k] = parseSize(s[k], k);
   if (s.maxConnections !== undefined) o.maxConnections = parseCount(s.maxConnections, 'maxConnections');
   if (s.trustProxy === true) o.trustProxy = true;
   if (typeof s.upstreamCa === 'string') o.upstreamCa = readPem(s.upstreamCa, 'upstreamCa');

@@ -50,14 +50,30 @@ export class Gateway extends EventEmitter {
     super();
     this.o = resolveOptions(options);
     const handler = (req: IncomingMessage, res: ServerResponse): void => this.plainHttp(req, res);
-    const timeouts = { headersTimeout: this.o.handshakeTimeout, requestTimeout: 0 };
+    // Node checks head deadlines every connectionsCheckingInterval (30 s by default): often enough to honour
+    // handshakeTimeout. TLS handshakes get the same limit instead of Node's 120 s.
+    const timeouts = {
+      headersTimeout: this.o.handshakeTimeout,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.min(this.o.handshakeTimeout, 1000),
+    };
     this.http = this.o.tls
-      ? createHttpsServer({ cert: this.o.tls.cert, key: this.o.tls.key, ...timeouts }, handler)
+      ? createHttpsServer(
+          {
+            cert: this.o.tls.cert,
+            key: this.o.tls.key,
+            ...timeouts,
+            handshakeTimeout: this.o.handshakeTimeout,
+          },
+          handler,
+        )
       : createHttpServer(timeouts, handler);
     this.ws = createWsServer({
       noServer: true,
       drafts: this.o.drafts,
       maxPayload: this.o.maxPayload,
+      idleTimeout: this.o.idleTimeout,
+      ...(this.o.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: this.o.maxBufferedBytes }),
       // verifyClient waits for the upstream (connectTimeout); handshakeTimeout is for the client's part.
       handshakeTimeout: this.o.handshakeTimeout + this.o.connectTimeout,
       trustProxy: this.o.trustProxy,

@@ -26,6 +26,10 @@ export interface GatewayOptions {
   /** Close when a side sends nothing for this many ms; 0 disables (default). */
   readonly clientIdleTimeout?: number;
   readonly upstreamIdleTimeout?: number;
+  /** Ping a silent client after half this many ms, close it after all of them (keepalive); 0: off (default). */
+  readonly idleTimeout?: number;
+  /** Bytes all clients together may hold in incomplete messages; past it 1013 (default 256 MiB). */
+  readonly maxBufferedBytes?: number;
   /** Stop reading one side while the other side has more than this many bytes buffered; default 1 MiB. */
   readonly highWaterMark?: number;
   /** Largest message accepted from either side, in bytes; default 16 MiB. */
@@ -71,6 +75,8 @@ export interface ResolvedOptions {
   readonly drafts: readonly DraftId[];
   readonly clientIdleTimeout: number;
   readonly upstreamIdleTimeout: number;
+  readonly idleTimeout: number;
+  readonly maxBufferedBytes: number | undefined;
   readonly highWaterMark: number;
   readonly maxPayload: number;
   readonly maxConnections: number;
@@ -98,6 +104,8 @@ const KNOWN = new Set([
   'drafts',
   'clientIdleTimeout',
   'upstreamIdleTimeout',
+  'idleTimeout',
+  'maxBufferedBytes',
   'highWaterMark',
   'maxPayload',
   'maxConnections',
@@ -209,6 +217,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     drafts: drafts as DraftId[],
     clientIdleTimeout: num(o, 'clientIdleTimeout', 0, 0),
     upstreamIdleTimeout: num(o, 'upstreamIdleTimeout', 0, 0),
+    idleTimeout: num(o, 'idleTimeout', 0, 0),
+    maxBufferedBytes: o.maxBufferedBytes === undefined ? undefined : num(o, 'maxBufferedBytes', 0, 1, true),
     highWaterMark: num(o, 'highWaterMark', 1024 * 1024, 1),
     maxPayload: num(o, 'maxPayload', 16 * 1024 * 1024, 1),
     maxConnections: num(o, 'maxConnections', Number.POSITIVE_INFINITY, 1, true),

@@ -11,7 +11,7 @@ export const HYBI07_PROFILE: HybiProfile = Object.freeze({
     [3000, 4999],
   ],
   // No 1007 or 1009 in hybi-07: invalid UTF-8 is a protocol error, an oversized message "frame too large".
-  faultCodes: { INVALID_UTF8: 1002, MESSAGE_TOO_BIG: 1004 },
+  faultCodes: { INVALID_UTF8: 1002, MESSAGE_TOO_BIG: 1004, TOO_MANY_FRAGMENTS: 1004 },
   minimalLength: false,
   caps: HYBI_CAPS,
 } satisfies HybiProfile);

@@ -12,7 +12,7 @@ export const HYBI10_PROFILE: HybiProfile = Object.freeze({
     [3000, 4999],
   ],
   // No 1009 yet: an oversized message is 1004 "frame too large".
-  faultCodes: { MESSAGE_TOO_BIG: 1004 },
+  faultCodes: { MESSAGE_TOO_BIG: 1004, TOO_MANY_FRAGMENTS: 1004 },
   // pywebsocket checks minimal lengths only for version 13: the v8 drafts did not forbid them.
   minimalLength: false,
   caps: HYBI_CAPS,

@@ -32,6 +32,8 @@ export interface ClientOptions {
   /** Extra request headers: an object or a list of [name, value] pairs. */
   readonly headers?: Readonly<Record<string, string>> | readonly HeaderLine[];
   readonly maxPayload?: number;
+  readonly maxFragments?: number;
+  readonly writeHighWaterMark?: number;
   readonly handshakeTimeout?: number;
   readonly closeTimeout?: number;
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
@@ -51,6 +53,8 @@ export interface ResolvedClientOptions {
   readonly origin: string | undefined;
   readonly headers: readonly HeaderLine[];
   readonly maxPayload: number;
+  readonly maxFragments: number | undefined;
+  readonly writeHighWaterMark: number | undefined;
   readonly handshakeTimeout: number;
   readonly closeTimeout: number;
   readonly ca: string | Buffer | readonly (string | Buffer)[] | undefined;
@@ -77,6 +81,8 @@ const SPEC: Readonly<Record<keyof ClientOptions, OptionCheck>> = {
   origin: isString,
   headers: isHeaders,
   maxPayload: isPositiveNumber,
+  maxFragments: (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer'),
+  writeHighWaterMark: isPositiveNumber,
   handshakeTimeout: isPositiveNumber,
   closeTimeout: isNonNegativeNumber,
   ca: isBytesLike,
@@ -100,6 +106,8 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     origin: o.origin,
     headers,
     maxPayload: o.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    maxFragments: o.maxFragments,
+    writeHighWaterMark: o.writeHighWaterMark,
     handshakeTimeout: o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     closeTimeout: o.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
     ca: o.ca,

@@ -6,11 +6,11 @@ import { Connection } from '../connection/connection.js';
 import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from '../connection/internal.js';
 import { readHandshakeResponse } from '../core/client-handshake.js';
 import { cryptoRng } from '../core/rng.js';
-import type { ClientRequest, Draft } from '../core/types.js';
+import type { ClientRequest, CodecOptions, Draft } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
 import { createCompression } from './compression-options.js';
-import { ignoreSocketError, SocketTransport } from './socket-transport.js';
+import { DEFAULT_WRITE_HIGH_WATER_MARK, ignoreSocketError, SocketTransport } from './socket-transport.js';
 
 /** A refused or broken opening handshake; `status` when the server answered with an HTTP status. */
 export class HandshakeError extends Error {
@@ -109,22 +109,21 @@ function runHandshake(
       fail(new HandshakeError(outcome.reason, outcome.head?.status));
       return;
     }
-    const { bodyEnd } = outcome;
     cleanup();
-    const transport = new SocketTransport(socket);
-    conn[OPEN]({
-      transport,
-      codec: draft.createCodec('client', {
+    openClientOver(
+      conn,
+      draft,
+      socket,
+      outcome,
+      received.subarray(outcome.bodyEnd),
+      {
         maxPayload: o.maxPayload,
         rng,
+        ...(o.maxFragments === undefined ? {} : { maxFragments: o.maxFragments }),
         ...createCompression(outcome.compression, o.perMessageDeflate),
-      }),
-      protocol: outcome.protocol,
-      extensions: outcome.extensions,
-      emitOpen: true,
-    });
-    // Frames the server sent right behind its handshake.
-    transport.start(received.subarray(bodyEnd), true);
+      },
+      o.writeHighWaterMark,
+    );
   };
   conn[SET_ABORT](() => fail(new HandshakeError('aborted')));
   socket.on('error', fail);
@@ -132,4 +131,28 @@ function runHandshake(
   socket.on('data', onData);
   // One write, as browsers did: the socket holds it until connected (hixie-76 key3 rides with the head).
   socket.write(request.bytes);
+}
+
+/**
+ * A client connection still CONNECTING opens over `socket` once its handshake succeeded (here, or in
+ * wscompat/ws's http.request client); `leftover` is what the server sent right behind its handshake.
+ */
+export function openClientOver(
+  conn: Connection,
+  draft: Draft,
+  socket: Socket,
+  negotiated: { readonly protocol: string; readonly extensions: string },
+  leftover: Buffer,
+  codecOptions: CodecOptions,
+  writeHighWaterMark = DEFAULT_WRITE_HIGH_WATER_MARK,
+): void {
+  const transport = new SocketTransport(socket, { writeHighWaterMark });
+  conn[OPEN]({
+    transport,
+    codec: draft.createCodec('client', codecOptions),
+    protocol: negotiated.protocol,
+    extensions: negotiated.extensions,
+    emitOpen: true,
+  });
+  transport.start(leftover, true);
 }

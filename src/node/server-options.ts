@@ -7,7 +7,7 @@ import {
   type BinaryToLegacy,
   DEFAULT_BINARY_TO_LEGACY,
 } from '../connection/legacy-binary.js';
-import { ALL_DRAFTS, type Caps, type DraftId } from '../core/types.js';
+import { ALL_DRAFTS, type Caps, DEFAULT_MAX_FRAGMENTS, type DraftId } from '../core/types.js';
 import { isDraftId } from '../drafts.js';
 import {
   isPerMessageDeflate,
@@ -27,6 +27,7 @@ import {
   type OptionCheck,
   oneOf,
 } from './options-check.js';
+import { DEFAULT_WRITE_HIGH_WATER_MARK } from './socket-transport.js';
 
 /** What verifyClient sees: a request the server will accept unless verifyClient refuses it. */
 export interface VerifyClientInfo {
@@ -64,6 +65,14 @@ export interface ServerOptions {
   ) => string | undefined | Promise<string | undefined>;
   readonly verifyClient?: (info: VerifyClientInfo) => VerifyClientResult | Promise<VerifyClientResult>;
   readonly maxPayload?: number;
+  /** Frames one fragmented message may span (default 16,384, as ws); past it: close 1008 (1004 on 07/08). */
+  readonly maxFragments?: number;
+  /** Bytes queued for a peer beyond which reading from it pauses until the queue drains (default 1 MiB). */
+  readonly writeHighWaterMark?: number;
+  /** Bytes all connections together may hold in incomplete messages; past it 1013 (default 256 MiB). */
+  readonly maxBufferedBytes?: number;
+  /** Silence from a peer after which it is pinged, then closed (ms; 0: never, the default). */
+  readonly idleTimeout?: number;
   readonly handshakeTimeout?: number;
   readonly closeTimeout?: number;
   readonly maxConnections?: number;
@@ -86,6 +95,10 @@ export interface ResolvedServerOptions {
   readonly handleProtocols: ServerOptions['handleProtocols'];
   readonly verifyClient: ServerOptions['verifyClient'];
   readonly maxPayload: number;
+  readonly maxFragments: number;
+  readonly writeHighWaterMark: number;
+  readonly maxBufferedBytes: number;
+  readonly idleTimeout: number;
   readonly handshakeTimeout: number;
   readonly closeTimeout: number;
   readonly maxConnections: number;
@@ -98,6 +111,15 @@ export interface ResolvedServerOptions {
 export const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
 export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 export const DEFAULT_CLOSE_TIMEOUT = 10_000;
+/** Never below maxPayload, so one message of the largest allowed size always fits. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+const isPositiveInteger: OptionCheck = (v) =>
+  Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer';
+const isPositiveOrInfinity: OptionCheck = (v) =>
+  v === Number.POSITIVE_INFINITY || isPositiveNumber(v) === undefined
+    ? undefined
+    : 'a positive number or Infinity';
 
 const isDraftList: OptionCheck = (v) =>
   Array.isArray(v) && v.length > 0 && v.every((d) => typeof d === 'string' && isDraftId(d))
@@ -123,6 +145,10 @@ const SPEC: Readonly<Record<keyof ServerOptions, OptionCheck>> = {
   handleProtocols: isFunction,
   verifyClient: isFunction,
   maxPayload: isPositiveNumber,
+  maxFragments: isPositiveInteger,
+  writeHighWaterMark: isPositiveNumber,
+  maxBufferedBytes: isPositiveOrInfinity,
+  idleTimeout: isNonNegativeNumber,
   handshakeTimeout: isPositiveNumber,
   closeTimeout: isNonNegativeNumber,
   maxConnections: isMaxConnections,
@@ -144,6 +170,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   if (o.httpHandler !== undefined && o.port === undefined)
     throw new TypeError("createServer: option 'httpHandler' only applies with 'port'");
   const drafts = o.drafts ? ALL_DRAFTS.filter((d) => o.drafts?.includes(d)) : ALL_DRAFTS;
+  const maxPayload = o.maxPayload ?? DEFAULT_MAX_PAYLOAD;
   return {
     mode: o.port !== undefined ? 'port' : o.server !== undefined ? 'server' : 'noServer',
     port: o.port ?? 0,
@@ -154,7 +181,11 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     drafts,
     handleProtocols: o.handleProtocols,
     verifyClient: o.verifyClient,
-    maxPayload: o.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    maxPayload,
+    maxFragments: o.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
+    writeHighWaterMark: o.writeHighWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK,
+    maxBufferedBytes: o.maxBufferedBytes ?? Math.max(DEFAULT_MAX_BUFFERED_BYTES, maxPayload),
+    idleTimeout: o.idleTimeout ?? 0,
     handshakeTimeout: o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     closeTimeout: o.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
     maxConnections: o.maxConnections ?? Number.POSITIVE_INFINITY,

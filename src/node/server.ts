@@ -10,12 +10,15 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo, Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { reportOrLog } from '../connection/listener-errors.js';
+import type { Listener } from '../connection/typed-events.js';
 import { versionList } from '../sniff/sniff.js';
+import { ByteBudget } from './byte-budget.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './server-options.js';
 import { runUpgrade, type UpgradeHost } from './upgrade.js';
 
 export type ConnectionListener = (conn: Connection, req: IncomingMessage) => void;
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only narrows EventEmitter methods.
 export class WsServer extends EventEmitter {
   /** Open connections. */
   readonly clients = new Set<Connection>();
@@ -77,7 +80,13 @@ export class WsServer extends EventEmitter {
    * A user callback threw: emitted as 'error' when someone listens, else logged to stderr once. The
    * process goes on serving (docs/api.md "Errors in your callbacks").
    */
-  private readonly listenerError = (err: unknown): void => reportOrLog(this, err, 'a server callback');
+  private readonly listenerError = (err: unknown): void =>
+    // 'error' listeners are typed to get an Error: a thrown non-Error is wrapped.
+    reportOrLog(
+      this as EventEmitter,
+      err instanceof Error ? err : new Error(String(err)),
+      'a server callback',
+    );
 
   /** Stop accepting, close every connection with 1001 (going away), then call `cb`. */
   close(cb?: (err?: Error) => void): void {
@@ -110,7 +119,11 @@ export class WsServer extends EventEmitter {
       connectionsCheckingInterval: Math.min(this.options.handshakeTimeout, 1000),
     };
     const server = this.options.tls
-      ? createHttpsServer({ ...this.options.tls, ...timeouts }, handler)
+      ? // TLS: Node's default is 120 s; a client that never finishes its TLS handshake gets ours.
+        createHttpsServer(
+          { ...this.options.tls, ...timeouts, handshakeTimeout: this.options.handshakeTimeout },
+          handler,
+        )
       : createHttpServer(timeouts, handler);
     server.on('error', (err) => this.emit('error', err));
     server.on('listening', () => this.emit('listening'));
@@ -144,6 +157,7 @@ export class WsServer extends EventEmitter {
     }
     return {
       options: this.options,
+      budget: new ByteBudget(this.options.maxBufferedBytes),
       load: () => this.clients.size + this.pending,
       pendingDelta: (delta) => {
         this.pending += delta;
@@ -167,4 +181,28 @@ export class WsServer extends EventEmitter {
 
 export function createServer(options: ServerOptions, onConnection?: ConnectionListener): WsServer {
   return new WsServer(options, onConnection);
+}
+
+/** What a WsServer emits, with each listener's arguments (docs/api.md "Node layer"). */
+export type WsServerEvents = {
+  listening: [];
+  connection: [conn: Connection, req: IncomingMessage];
+  error: [err: Error];
+  rejected: [status: number, reason: string, req: IncomingMessage];
+  headers: [lines: string[], req: IncomingMessage];
+  close: [];
+};
+
+type On = keyof WsServerEvents & string;
+type L<K extends On> = Listener<WsServerEvents, K>;
+/** Typed per-event listener methods, merged into the class (no string fallback: typos do not compile). */
+export interface WsServer {
+  on<K extends On>(event: K, listener: L<K>): this;
+  once<K extends On>(event: K, listener: L<K>): this;
+  off<K extends On>(event: K, listener: L<K>): this;
+  addListener<K extends On>(event: K, listener: L<K>): this;
+  removeListener<K extends On>(event: K, listener: L<K>): this;
+  prependListener<K extends On>(event: K, listener: L<K>): this;
+  prependOnceListener<K extends On>(event: K, listener: L<K>): this;
+  emit<K extends On>(event: K, ...args: WsServerEvents[K]): boolean;
 }

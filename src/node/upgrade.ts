@@ -4,13 +4,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Connection } from '../connection/connection.js';
 import { OPEN, SET_LISTENER_ERRORS } from '../connection/internal.js';
+import { EMPTY } from '../core/bytes.js';
 import { requestOrigin } from '../core/headers.js';
 import { serializeRejection } from '../core/http-head.js';
 import { cryptoRng } from '../core/rng.js';
 import type { AcceptResult, DraftId, HeaderLine } from '../core/types.js';
 import { getDraft } from '../drafts.js';
 import { negotiate } from '../sniff/negotiate.js';
+import { type ByteBudget, refuseWhenOverBudget } from './byte-budget.js';
 import { createCompression } from './compression-options.js';
+import { watchIdle } from './keepalive.js';
 import { PendingBytes } from './pending-bytes.js';
 import { isSecureRequest, toRequestHead } from './request-head.js';
 import type { ResolvedServerOptions } from './server-options.js';
@@ -22,6 +25,8 @@ type Accepted = Extract<AcceptResult, { ok: true }>;
 /** What the handshake needs from the server that owns it. */
 export interface UpgradeHost {
   readonly options: ResolvedServerOptions;
+  /** Bytes every connection holds in incomplete messages (maxBufferedBytes). */
+  readonly budget: ByteBudget;
   /** Open connections plus handshakes in progress, for maxConnections. */
   load(): number;
   pendingDelta(delta: 1 | -1): void;
@@ -65,12 +70,15 @@ function reject(
   hs: Handshake,
   waiting: Waiting | undefined,
   rejection: { status: number; reason: string; headers?: readonly HeaderLine[] },
+  headWritten = false,
 ): undefined {
   const { host, socket, req } = hs;
   const { status, reason, headers = [] } = rejection;
   waiting?.attempt.giveUp('refused', `refused with ${status}`);
   host.rejected(status, reason, req);
-  if (!socket.destroyed && socket.writable) socket.end(serializeRejection({ status, reason, headers }));
+  // After a hixie-76 101 head no status can follow: without its 16-byte answer the client fails.
+  if (!headWritten && !socket.destroyed && socket.writable)
+    socket.end(serializeRejection({ status, reason, headers }));
   else socket.destroy();
   return undefined;
 }
@@ -145,6 +153,21 @@ async function runHooks(
   const waiting = startWaiting(hs);
   const { attempt } = waiting;
   const { draft } = negotiation;
+  // Hixie-76: what verifyClient sets up (a gateway's upstream) must never be held by a client that sends
+  // a head and then nothing, so it runs once key3 is in. A proxy (nginx) holds key3 until it sees the 101
+  // (ws #687), so the head goes out first; a refusal after that can only drop the connection.
+  const bodyLength = negotiation.accept.bodyLength;
+  const headFirst =
+    bodyLength > 0 && options.verifyClient !== undefined && waiting.pending.length < bodyLength;
+  if (headFirst) {
+    hs.socket.setNoDelay(true);
+    hs.socket.write(responseHead(hs.host, negotiation.accept, hs.req));
+    await new Promise<void>((resolve) => {
+      waiting.pending.whenAtLeast(bodyLength, resolve);
+      hs.socket.once('close', () => resolve());
+    });
+    if (attempt.over) return;
+  }
   if (options.verifyClient) {
     const refusal = await verify(options, hs.host.listenerError, hs.req, {
       draft,
@@ -154,7 +177,7 @@ async function runHooks(
       signal: attempt.signal,
     });
     if (attempt.over) return;
-    if (refusal) return reject(hs, waiting, refusal);
+    if (refusal) return reject(hs, waiting, refusal, headFirst);
   }
   let accept = negotiation.accept;
   if (offered !== undefined && options.handleProtocols) {
@@ -167,13 +190,19 @@ async function runHooks(
     if (!again.ok) return reject(hs, waiting, again.rejection);
     accept = again.accept;
   }
-  answer(hs, draft, accept, waiting);
+  answer(hs, draft, accept, waiting, headFirst);
 }
 
 /** The 101 (and the hixie-76 answer once key3 is in), then the open connection. */
-function answer(hs: Handshake, draft: DraftId, accept: Accepted, waiting: Waiting | undefined): undefined {
+function answer(
+  hs: Handshake,
+  draft: DraftId,
+  accept: Accepted,
+  waiting: Waiting | undefined,
+  headWritten = false,
+): undefined {
   const { socket } = hs;
-  const response = responseHead(hs.host, accept, hs.req);
+  const response = headWritten ? EMPTY : responseHead(hs.host, accept, hs.req);
   // Nagle would hold a second small write (the hixie-76 answer) until the 101 is acknowledged.
   socket.setNoDelay(true);
   const have = waiting ? waiting.pending.length : hs.head.length;
@@ -181,7 +210,7 @@ function answer(hs: Handshake, draft: DraftId, accept: Accepted, waiting: Waitin
     // Usual case (RFC 6455 has no body; hixie-76 key3 came with the head): one write, one segment.
     const bytes = waiting ? waiting.pending.release() : hs.head;
     const body = accept.bodyLength > 0 ? accept.answerBody(bytes.subarray(0, accept.bodyLength)) : undefined;
-    socket.write(body ? Buffer.concat([response, body]) : response);
+    socket.write(body ? (headWritten ? body : Buffer.concat([response, body])) : response);
     waiting?.attempt.succeeded();
     open(hs, draft, accept, bytes.subarray(accept.bodyLength));
     return;
@@ -213,18 +242,24 @@ function open(hs: Handshake, draftId: DraftId, accept: Accepted, leftover: Buffe
     binaryToLegacy: host.options.binaryToLegacy,
   });
   conn[SET_LISTENER_ERRORS](host.listenerError);
-  const transport = new SocketTransport(socket);
+  const { options } = host;
+  const transport = new SocketTransport(socket, {
+    writeHighWaterMark: options.writeHighWaterMark,
+    budget: { shared: host.budget, over: refuseWhenOverBudget(conn) },
+  });
   conn[OPEN]({
     transport,
     codec: draft.createCodec('server', {
-      maxPayload: host.options.maxPayload,
+      maxPayload: options.maxPayload,
+      maxFragments: options.maxFragments,
       rng: cryptoRng,
-      ...createCompression(accept.compression, host.options.perMessageDeflate),
+      ...createCompression(accept.compression, options.perMessageDeflate),
     }),
     protocol: accept.protocol,
     extensions: accept.extensions,
     emitOpen: false,
   });
+  watchIdle(conn, transport, options.idleTimeout);
   host.opened(conn);
   try {
     hs.done(conn, req);

@@ -10,6 +10,8 @@ export interface Difference {
   readonly where: string;
   readonly expected: string;
   readonly actual: string;
+  /** For byte comparisons: the offset of the first differing byte in the compared stream. */
+  readonly offset?: number;
 }
 
 /** The byte length of `client`+`server` head in `stream`, or -1 when there is no complete head. */
@@ -94,7 +96,7 @@ export function compareBytes(
   const where = `${label} byte 0x${at.toString(16)}${locate ? ` (${locate(at)})` : ''}${
     expected.length !== actual.length ? `; length ${expected.length} expected, ${actual.length} produced` : ''
   }`;
-  return { where, expected: hexWindow(expected, at), actual: hexWindow(actual, at) };
+  return { where, expected: hexWindow(expected, at), actual: hexWindow(actual, at), offset: at };
 }
 
 export function compareEvents(

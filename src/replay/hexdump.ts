@@ -9,12 +9,16 @@ export function printableColumn(bytes: Uint8Array): string {
   return out;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /** `  0010  0d 0a 48 6f ...  |..Ho|` lines, 16 bytes each, offsets relative to the segment. */
 export function hexdumpLines(bytes: Uint8Array): string[] {
   const lines: string[] = [];
   for (let off = 0; off < bytes.length; off += PER_LINE) {
     const chunk = bytes.subarray(off, Math.min(off + PER_LINE, bytes.length));
-    const hex = [...chunk].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    // A table lookup per byte: imports write megabytes of these lines.
+    let hex = HEX[chunk[0]!]!;
+    for (let i = 1; i < chunk.length; i++) hex += ` ${HEX[chunk[i]!]}`;
     lines.push(
       `  ${off.toString(16).padStart(4, '0')}  ${hex.padEnd(PER_LINE * 3 - 1)}  |${printableColumn(chunk)}|`,
     );

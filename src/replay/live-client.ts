@@ -1,5 +1,6 @@
 // A minimal client over TCP built from a Draft (sans-I/O handshake + codec): for probe and trace recording.
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { readHandshakeResponse } from '../core/client-handshake.js';
 import { cryptoRng } from '../core/rng.js';
 import type { DraftId, ResponseHead, Rng } from '../core/types.js';
@@ -25,6 +26,8 @@ export interface LiveClientOptions {
   readonly via?: { readonly host: string; readonly port: number };
   /** Offer compression as `connect({ perMessageDeflate })` would (hybi drafts). */
   readonly perMessageDeflate?: PerMessageDeflateOptions;
+  /** wss:// only: false accepts any certificate (a self-signed test server). Default true. */
+  readonly rejectUnauthorized?: boolean;
 }
 
 export interface LiveClientResult {
@@ -37,6 +40,23 @@ export interface LiveClientResult {
   /** Every random byte the client drew, in order (the fixture's rng line). */
   readonly rng: Buffer;
   readonly timedOut: boolean;
+  /** Whether the TCP (and TLS) connection was made. */
+  readonly connected: boolean;
+  /** The socket error when no connection was made at all (ECONNREFUSED, ENOTFOUND, a TLS failure...). */
+  readonly connectError: (Error & { code?: string }) | undefined;
+}
+
+/** A TCP socket, or TLS for wss://; `onReady` runs once bytes may be written. */
+function openSocket(url: URL, o: LiveClientOptions, onReady: () => void): Socket {
+  const secure = url.protocol === 'wss:' && o.via === undefined;
+  const port = o.via?.port ?? Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
+  const host = o.via?.host ?? url.hostname.replace(/^\[|\]$/g, '');
+  if (!secure) return netConnect({ host, port }, onReady);
+  const servername = /^[\d.]+$|:/.test(host) ? undefined : host;
+  return tlsConnect(
+    { host, port, rejectUnauthorized: o.rejectUnauthorized ?? true, ...(servername ? { servername } : {}) },
+    onReady,
+  );
 }
 
 export function runLiveClient(o: LiveClientOptions): Promise<LiveClientResult> {
@@ -56,10 +76,13 @@ export function runLiveClient(o: LiveClientOptions): Promise<LiveClientResult> {
     ...(compression ? { compression: compression.policy } : {}),
     rng,
   });
-  const port = o.via?.port ?? Number(url.port || 80);
-  const host = o.via?.host ?? url.hostname;
   return new Promise((resolve) => {
-    const socket = netConnect({ host, port });
+    let connected = false;
+    let connectError: LiveClientResult['connectError'];
+    const socket = openSocket(url, o, () => {
+      connected = true;
+      socket.write(request.bytes);
+    });
     socket.setNoDelay(true);
     const events: ExpectedEvent[] = [];
     let head: ResponseHead | undefined;
@@ -73,11 +96,20 @@ export function runLiveClient(o: LiveClientOptions): Promise<LiveClientResult> {
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ head, accepted, refusal, events, rng: Buffer.concat(drawn), timedOut });
+      resolve({
+        head,
+        accepted,
+        refusal,
+        events,
+        rng: Buffer.concat(drawn),
+        timedOut,
+        connected,
+        connectError,
+      });
     };
     const timer = setTimeout(() => finish(true), o.timeoutMs ?? 3000);
-    socket.on('connect', () => socket.write(request.bytes));
     socket.on('error', (err) => {
+      if (!connected) connectError = err;
       refusal ??= err.message;
       finish(false);
     });

@@ -1,5 +1,6 @@
 // Live replay: sends a trace's client segments to a real server over TCP, boundaries kept, and compares answers.
-import { connect } from 'node:net';
+import { connect, isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { parseResponseHead } from '../core/http-head.js';
 import type { Difference } from './compare.js';
 import type { Fixture } from './fixture.js';
@@ -8,6 +9,8 @@ import { compareOutcome } from './replay.js';
 export interface LiveTarget {
   readonly host: string;
   readonly port: number;
+  /** wss://: the segments go through TLS (the recorded bytes are what travels inside it). */
+  readonly secure?: boolean;
 }
 
 export interface LiveOptions {
@@ -16,9 +19,12 @@ export interface LiveOptions {
   /** How long the server may stay silent after the last segment before we stop listening. */
   readonly idleMs?: number;
   readonly timeoutMs?: number;
+  /** wss:// only: extra CA certificates to trust (PEM), or `false` to accept any certificate. */
+  readonly ca?: string | Buffer;
+  readonly rejectUnauthorized?: boolean;
 }
 
-/** `ws://HOST:PORT[/...]` -> host and port; throws TypeError on anything else. */
+/** `ws://HOST:PORT[/...]` or `wss://...` -> host, port and TLS; throws TypeError on anything else. */
 export function parseTarget(url: string): LiveTarget {
   let u: URL;
   try {
@@ -26,8 +32,10 @@ export function parseTarget(url: string): LiveTarget {
   } catch {
     throw new TypeError(`not a URL: ${url}`);
   }
-  if (u.protocol !== 'ws:') throw new TypeError(`--target must be a ws:// URL, got ${u.protocol}`);
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) };
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:')
+    throw new TypeError(`--target must be a ws:// or wss:// URL, got ${u.protocol}`);
+  const secure = u.protocol === 'wss:';
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (secure ? 443 : 80)), secure };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,11 +43,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** What the server sent back to the recorded client bytes. */
 export function sendSegments(f: Fixture, target: LiveTarget, o: LiveOptions = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: target.host, port: target.port });
+    const socket = target.secure
+      ? tlsConnect({
+          host: target.host,
+          port: target.port,
+          // SNI takes host names only (RFC 6066 §3).
+          ...(isIP(target.host) ? {} : { servername: target.host }),
+          ...(o.ca === undefined ? {} : { ca: o.ca }),
+          ...(o.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: o.rejectUnauthorized }),
+        })
+      : connect({ host: target.host, port: target.port });
     socket.setNoDelay(true);
     const received: Buffer[] = [];
     let idle: NodeJS.Timeout | undefined;
     let sentAll = false;
+    let connected = false;
     const done = () => {
       clearTimeout(idle);
       clearTimeout(overall);
@@ -58,12 +76,13 @@ export function sendSegments(f: Fixture, target: LiveTarget, o: LiveOptions = {}
     socket.on('close', done);
     socket.on('error', (err) => {
       // A server that resets after answering still answered; only a failed connect is an error.
-      if (received.length === 0 && !socket.writable) {
+      if (received.length === 0 && !connected) {
         clearTimeout(overall);
         reject(err);
       } else done();
     });
-    socket.on('connect', async () => {
+    socket.on(target.secure ? 'secureConnect' : 'connect', async () => {
+      connected = true;
       for (const s of f.segments) {
         if (s.dir !== 'client' || socket.destroyed) continue;
         if (s.kind === 'end') socket.end();
@@ -95,6 +114,9 @@ export async function replayLive(f: Fixture, target: LiveTarget, o: LiveOptions 
 
 /** Traces whose client bytes cannot be sent to an arbitrary server: our client refusing a bad answer. */
 export function liveReplayable(f: Fixture): boolean {
+  // A compressed trace assumes a server with that perMessageDeflate option, which a live target may not have
+  // (`wscompat serve` has no such flag): those replay in-process only.
+  if (f.compression !== undefined) return false;
   return !(
     f.role === 'client' && f.expectEvents.some((e) => e.type === 'fail' && e.fault === 'HANDSHAKE_REFUSED')
   );

@@ -1,51 +1,101 @@
-// Reads TCP connections out of a packet capture with Debian's tshark (`-z follow,tcp,raw`), one per stream.
-import { execFile } from 'node:child_process';
-import type { RecordedSegment } from './recorder.js';
+// Reads the TCP connections of a pcap or pcapng file in one streaming pass (no tshark): each connection
+// is handed over as soon as it closes, so memory follows the connections open at once, not the file.
+import { createReadStream } from 'node:fs';
+import { CaptureReader } from '../capture/capture-file.js';
+import { type NotTcp, tcpSegment } from '../capture/tcp-packet.js';
+import { type ReassemblyOptions, type TcpConnection, TcpReassembler } from '../capture/tcp-streams.js';
 
-export class TsharkMissing extends Error {
-  override name = 'TsharkMissing';
+export { CaptureFormatError } from '../capture/capture-file.js';
+export type { Gap, TcpConnection } from '../capture/tcp-streams.js';
+
+export interface CaptureStats {
+  readonly bytes: number;
+  readonly frames: number;
+  readonly tcpSegments: number;
+  /** Frames that were not usable TCP, by why (link type, network protocol, IP fragment, ...). */
+  readonly skipped: Readonly<Record<NotTcp, number>>;
+  readonly connections: number;
+  /** Most connections open at once: what the memory followed. */
+  readonly peakOpen: number;
 }
 
-function tshark(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('tshark', args, { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT')
-        reject(new TsharkMissing('tshark is not installed (Debian: apt-get install tshark)'));
-      else if (err) reject(new Error(`tshark failed: ${stderr.trim() || err.message}`));
-      else resolve(stdout);
-    });
-  });
-}
+/** Feeds captured bytes through the reader and the reassembler; shared by the file reader and tests. */
+export class CaptureDecoder {
+  private readonly reader = new CaptureReader();
+  private readonly tcp: TcpReassembler;
+  private readonly skipped: Record<NotTcp, number> = {
+    link: 0,
+    network: 0,
+    fragment: 0,
+    transport: 0,
+    short: 0,
+  };
+  private bytes = 0;
+  private frames = 0;
+  private segments = 0;
+  private connections = 0;
+  private peakOpen = 0;
 
-/**
- * Parse one `follow,tcp,raw` report: node 0 (the side that spoke first, normally the client) writes lines
- * at column 0, node 1 lines start with a tab; each line is one segment's payload in hex.
- */
-export function parseFollowRaw(text: string): RecordedSegment[] {
-  const segments: RecordedSegment[] = [];
-  let inBody = false;
-  for (const line of text.split('\n')) {
-    if (/^Node 1: /.test(line)) {
-      inBody = true;
-      continue;
-    }
-    if (!inBody || line.startsWith('=====')) continue;
-    const server = line.startsWith('\t');
-    const hex = line.trim();
-    if (!/^([0-9a-f]{2})+$/.test(hex)) continue;
-    segments.push({ dir: server ? 'server' : 'client', kind: 'data', bytes: Buffer.from(hex, 'hex') });
+  constructor(onConnection: (c: TcpConnection) => void, options: ReassemblyOptions = {}) {
+    this.tcp = new TcpReassembler((c) => {
+      this.connections++;
+      onConnection(c);
+    }, options);
   }
-  return segments;
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    for (const f of this.reader.push(chunk)) {
+      this.frames++;
+      const s = tcpSegment(f.linkType, f.data);
+      if (typeof s === 'string') this.skipped[s]++;
+      else {
+        this.segments++;
+        this.tcp.push(s, f.time);
+        if (this.tcp.openCount > this.peakOpen) this.peakOpen = this.tcp.openCount;
+      }
+    }
+  }
+
+  /** The input ended: throws CaptureFormatError for a truncated file, else reports what is still open. */
+  end(): CaptureStats {
+    this.reader.end();
+    this.tcp.end();
+    return {
+      bytes: this.bytes,
+      frames: this.frames,
+      tcpSegments: this.segments,
+      skipped: { ...this.skipped },
+      connections: this.connections,
+      peakOpen: this.peakOpen,
+    };
+  }
 }
 
-export async function tcpStreams(file: string): Promise<RecordedSegment[][]> {
-  const ids = (await tshark(['-r', file, '-T', 'fields', '-e', 'tcp.stream', '-Y', 'tcp.len > 0']))
-    .split('\n')
-    .map((s) => s.trim())
-    .filter((s) => /^\d+$/.test(s));
-  const unique = [...new Set(ids)].map(Number).sort((a, b) => a - b);
-  const out: RecordedSegment[][] = [];
-  for (const id of unique)
-    out.push(parseFollowRaw(await tshark(['-r', file, '-q', '-z', `follow,tcp,raw,${id}`])));
-  return out;
+/** Stream `file` and call `onConnection` for every TCP connection, in the order they close. */
+export async function readCapture(
+  file: string,
+  onConnection: (c: TcpConnection) => void | Promise<void>,
+  options: ReassemblyOptions = {},
+): Promise<CaptureStats> {
+  const waiting: (void | Promise<void>)[] = [];
+  const decoder = new CaptureDecoder((c) => waiting.push(onConnection(c)), options);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    decoder.push(chunk as Buffer);
+    // Let the consumer's writes finish before reading on, so they cannot pile up.
+    if (waiting.length > 0) await Promise.all(waiting.splice(0));
+  }
+  const stats = decoder.end();
+  await Promise.all(waiting.splice(0));
+  return stats;
+}
+
+/** Every TCP connection with data, in order of first packet (tshark's stream order). */
+export async function tcpConnections(
+  file: string,
+  options: ReassemblyOptions = {},
+): Promise<TcpConnection[]> {
+  const all: TcpConnection[] = [];
+  await readCapture(file, (c) => void all.push(c), options);
+  return all.filter((c) => c.pieces.some((p) => p.kind === 'data')).sort((a, b) => a.index - b.index);
 }

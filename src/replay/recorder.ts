@@ -9,6 +9,8 @@ export type RecordedSegment =
 export interface RecordedConnection {
   readonly id: number;
   readonly segments: RecordedSegment[];
+  /** Set when the upstream could not be connected to (ECONNREFUSED, ENOTFOUND...): nothing was relayed. */
+  upstreamError?: Error & { code?: string };
 }
 
 export interface RecorderOptions {
@@ -49,7 +51,10 @@ export function startRecorder(options: RecorderOptions): Promise<Recorder> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const rec: RecordedConnection = { id: nextId++, segments: [] };
-    const upstream = netConnect({ host: options.upstreamHost, port: options.upstreamPort });
+    let upstreamConnected = false;
+    const upstream = netConnect({ host: options.upstreamHost, port: options.upstreamPort }, () => {
+      upstreamConnected = true;
+    });
     for (const s of [client, upstream]) {
       s.setNoDelay(true);
       sockets.add(s);
@@ -74,7 +79,10 @@ export function startRecorder(options: RecorderOptions): Promise<Recorder> {
       finish();
     };
     client.on('error', fail);
-    upstream.on('error', fail);
+    upstream.on('error', (err) => {
+      if (!upstreamConnected) rec.upstreamError = err;
+      fail();
+    });
     client.on('close', () => {
       if (!upstream.destroyed) upstream.end();
       if (pending > 0) setTimeout(fail, 200).unref();

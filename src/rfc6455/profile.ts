@@ -6,9 +6,11 @@ export const RFC6455_PROFILE: HybiProfile = Object.freeze({
   version: 13,
   originHeader: 'Origin',
   // RFC 6455 §7.4.1-§7.4.2: 1004 is reserved; 1005, 1006 and 1015 MUST NOT be sent in a close frame.
+  // 1012-1014 were registered with IANA later (1013 "try again later" answers maxBufferedBytes); ws 8
+  // and browsers accept them.
   closeCodes: [
     [1000, 1003],
-    [1007, 1011],
+    [1007, 1014],
     [3000, 4999],
   ],
   faultCodes: {},

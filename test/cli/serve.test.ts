@@ -1,7 +1,7 @@
 // `wscompat serve` end to end: spawned CLI (listening line, echo per draft, demo page, SIGTERM) and flag parsing.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageFault } from '../../src/cli/args.js';
 import { parseServeArgs, run, startServe } from '../../src/cli/commands/serve.js';
 import type { DraftId } from '../../src/core/types.js';
@@ -78,9 +78,26 @@ describe('wscompat serve (spawned)', () => {
     expect(output()).toMatch(/closing/);
   });
 
-  it('--drafts limits what is accepted', { timeout: 40_000 }, async () => {
-    const { url } = await spawnServe(['--port', '0', '--drafts', 'hixie-76,rfc6455']);
+  it('logs one line per connection with draft, path and origin', { timeout: 40_000 }, async () => {
+    const { url, output } = await spawnServe(['--port', '0']);
+    const conn = connect(`${url}chat/room?x=1`, { draft: 'hybi-07', origin: 'http://tv.example' });
+    await once(conn, 'open');
+    conn.terminate();
+    await echo(url, 'hixie-76', 'x');
+    await vi.waitFor(() => expect(output()).toMatch(/connection hixie-76/), { timeout: 5000 });
+    const lines = output()
+      .split('\n')
+      .filter((l) => l.startsWith('connection '));
+    expect(lines).toEqual([
+      'connection hybi-07 path=/chat/room?x=1 origin="http://tv.example" from=127.0.0.1',
+      expect.stringMatching(/^connection hixie-76 path=\/ origin=\S+ from=127\.0\.0\.1$/),
+    ]);
+  });
+
+  it('--drafts limits what is accepted; --quiet logs no connection', { timeout: 40_000 }, async () => {
+    const { url, output } = await spawnServe(['--port', '0', '--drafts', 'hixie-76,rfc6455', '--quiet']);
     expect(await echo(url, 'hixie-76', 'old')).toEqual(['old', false]);
+    expect(output()).not.toMatch(/connection /);
     const refused = connect(url, { draft: 'hybi-07' });
     const [err] = await once<[{ status?: number }]>(refused, 'error');
     expect(err.status).toBe(426);
@@ -118,26 +135,43 @@ describe('wscompat serve subprotocols (in-process)', () => {
 
 describe('serve flags', () => {
   it('parses defaults and values', () => {
-    expect(parseServeArgs([])).toEqual({
+    expect(parseServeArgs([], {})).toEqual({
       port: 8080,
       host: '127.0.0.1',
       drafts: ['rfc6455', 'hybi-10', 'hybi-07', 'hixie-76', 'hixie-75'],
       maxPayload: undefined,
       protocols: undefined,
+      tls: undefined,
+      quiet: false,
     });
     expect(
-      parseServeArgs(['--port=0', '--host', '::1', '--drafts', 'hixie-75', '--max-payload', '10']),
+      parseServeArgs(
+        ['--port=0', '--host', '::1', '--drafts', 'hixie-75', '--max-payload', '10', '--quiet'],
+        {},
+      ),
     ).toEqual({
       port: 0,
       host: '::1',
       drafts: ['hixie-75'],
       maxPayload: 10,
       protocols: undefined,
+      tls: undefined,
+      quiet: true,
     });
-    expect(parseServeArgs(['--protocols', 'chat, superchat'])).toMatchObject({
+    expect(parseServeArgs(['--protocols', 'chat, superchat'], {})).toMatchObject({
       protocols: ['chat', 'superchat'],
     });
+    expect(parseServeArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {})).toMatchObject({
+      tls: { cert: 'c.pem', key: 'k.pem' },
+    });
     expect(parseServeArgs(['--help'])).toBe('help');
+  });
+
+  it('takes PORT from the environment; --port wins over it', () => {
+    expect(parseServeArgs([], { PORT: '3000' })).toMatchObject({ port: 3000 });
+    expect(parseServeArgs(['--port', '0'], { PORT: '3000' })).toMatchObject({ port: 0 });
+    expect(parseServeArgs([], { PORT: '' })).toMatchObject({ port: 8080 });
+    expect(() => parseServeArgs([], { PORT: 'http' })).toThrowError(/PORT/);
   });
 
   it.each([
@@ -146,8 +180,10 @@ describe('serve flags', () => {
     [['--max-payload', '0']],
     [['--bogus']],
     [['extra']],
+    [['--tls-cert', 'c.pem']],
+    [['--quiet=yes']],
   ])('%o is a usage error', (argv) => {
-    expect(() => parseServeArgs(argv)).toThrowError(UsageFault);
+    expect(() => parseServeArgs(argv, {})).toThrowError(UsageFault);
   });
 
   it('--help prints usage and returns 0', async () => {

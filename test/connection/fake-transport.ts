@@ -29,6 +29,12 @@ export class FakeTransport implements Transport {
     cb?.(null);
     return this.writableLength < this.highWater;
   }
+  /** Automatic pongs, counted apart; written like any other bytes (a fake never congests). */
+  autoReplies = 0;
+  writeAutoReply(bytes: Buffer): void {
+    this.autoReplies++;
+    this.write(bytes);
+  }
   cork(): void {
     this.corked++;
   }

@@ -37,7 +37,7 @@ export function setup(draftId: DraftId, role: Role = 'server', emitOpen = false)
   const { conn, transport, open } = openOver(draftId, role, OPTS, emitOpen);
   const peer = getDraft(draftId).createCodec(role === 'server' ? 'client' : 'server', OPTS);
   const log: unknown[][] = [];
-  for (const name of ['open', 'message', 'ping', 'pong', 'close', 'error', 'drain'])
+  for (const name of ['open', 'message', 'ping', 'pong', 'close', 'error', 'drain'] as const)
     conn.on(name, (...args: unknown[]) => log.push([name, ...args]));
   open();
   /** What the peer decodes from everything we wrote since the last call. */

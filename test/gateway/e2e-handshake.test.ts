@@ -1,6 +1,7 @@
 // The window between a client's verification (its upstream opened) and its open connection: nothing the
-// upstream sends meanwhile is lost, an upstream dying meanwhile ends the pairing, and a client that goes
-// away or never finishes (hixie-76 key3) releases its upstream and its place.
+// upstream sends meanwhile is lost, an upstream dying meanwhile ends the pairing, a hixie-76 client gets
+// its 101 head at once but opens no upstream before its key3, and a client that goes away releases its
+// upstream and its place.
 import { once } from 'node:events';
 import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -56,11 +57,13 @@ describe('gateway handshake window', () => {
     });
     const { gw } = await startGateway({ upstream: up.url });
     const client = hixie76(gw.address().port);
+    // The 101 head comes before key3 (proxies hold key3 until they see it); the upstream waits for key3.
     expect(await client.status()).toBe(101);
-    await until(() => up.seen.length === 1);
-    // The upstream has spoken; the client's key3 (and so its open connection) comes later.
     await new Promise((r) => setTimeout(r, 100));
+    expect(up.seen).toHaveLength(0);
     client.sendKey3();
+    // The upstream greets as soon as it is connected, before the gateway has paired it with the client.
+    await until(() => up.seen.length === 1);
     await until(() => client.events().length >= 1);
     expect(client.events()[0]).toEqual({ type: 'text', data: Buffer.from('hello first') });
     client.sock.destroy();
@@ -73,9 +76,8 @@ describe('gateway handshake window', () => {
     const { gw, logs } = await startGateway({ upstream: up.url });
     const client = hixie76(gw.address().port);
     expect(await client.status()).toBe(101);
-    await until(() => up.seen.length === 1);
-    await new Promise((r) => setTimeout(r, 100));
     client.sendKey3();
+    await until(() => up.seen.length === 1);
     // The gateway starts the hixie-76 closing handshake (FF 00) toward the client at once.
     await until(() => client.events().some((e) => e.type === 'close'));
     client.sock.destroy();
@@ -86,16 +88,13 @@ describe('gateway handshake window', () => {
     await up.close();
   });
 
-  it('a hixie-76 client whose key3 never comes: its upstream is closed with 1001 after the timeout', async () => {
-    const codes: number[] = [];
+  it('a hixie-76 client whose key3 never comes opens no upstream and is dropped after the timeout', async () => {
     const up = await echoUpstream();
-    up.wss.on('connection', (ws) => ws.on('close', (c) => codes.push(c)));
     const { gw, url } = await startGateway({ upstream: up.url, handshakeTimeout: 150, connectTimeout: 100 });
     const client = hixie76(gw.address().port);
     expect(await client.status()).toBe(101);
     await client.closed;
-    await until(() => codes.length === 1);
-    expect(codes).toEqual([1001]);
+    expect(up.seen).toHaveLength(0);
     expect(gw.connections).toBe(0);
     expect(await roundTrip(url, 'rfc6455', 'next')).toBe('next');
     await closeGateway(gw);

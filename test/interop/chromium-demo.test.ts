@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { startServe } from '../../src/cli/commands/serve.js';
+import { parseServeArgs, startServe } from '../../src/cli/commands/serve.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { closeServer } from '../node/helpers.js';
 
@@ -23,14 +23,12 @@ const ARGS = [
 describe.skipIf(!existsSync(CHROMIUM))(
   'Chromium against the serve demo page (skipped: /usr/bin/chromium absent)',
   () => {
-    it('shows readyState OPEN, echoes a message, and closes cleanly', { timeout: 60_000 }, async () => {
-      const { server, url } = await startServe({
-        port: 0,
-        host: '127.0.0.1',
-        drafts: ['rfc6455'],
-        maxPayload: undefined,
-        protocols: undefined,
-      });
+    it('shows readyState OPEN and the draft, echoes a message, and closes cleanly', {
+      timeout: 60_000,
+    }, async () => {
+      const settings = parseServeArgs(['--port', '0', '--drafts', 'rfc6455'], {});
+      if (settings === 'help') throw new Error('unexpected help');
+      const { server, url } = await startServe(settings);
       const conns: Connection[] = [];
       server.on('connection', (conn: Connection) => conns.push(conn));
       const profile = mkdtempSync(join(tmpdir(), 'wscompat-chromium-'));
@@ -44,6 +42,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
         await page.goto(url.replace(/^ws/, 'http'));
         await page.waitForSelector('body[data-ready-state="1"]', { timeout: 20_000 });
         expect(conns.map((c) => c.draft)).toEqual(['rfc6455']);
+        // The server names the draft it negotiated; the page shows it and does not count it as an echo.
+        await page.waitForSelector('body[data-draft="rfc6455"]', { timeout: 20_000 });
+        expect(await page.textContent('#draft')).toBe('rfc6455');
+        expect(await page.$$('span.echo')).toHaveLength(0);
         await page.fill('#text', 'from chromium ✓');
         await page.click('button:text("send")');
         await page.waitForSelector('span.echo', { state: 'attached', timeout: 20_000 });

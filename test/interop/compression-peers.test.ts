@@ -158,9 +158,7 @@ describe.skipIf(!existsSync(CHROMIUM))('headless Chromium with permessage-deflat
     const { server, port } = await startEchoServer({ perMessageDeflate: { threshold: 0 } });
     cleanups.push(() => closeServer(server));
     const offers: string[] = [];
-    server.on('headers', (_lines: string[], req: { headers: Record<string, string> }) =>
-      offers.push(req.headers['sec-websocket-extensions'] ?? ''),
-    );
+    server.on('headers', (_lines, req) => offers.push(String(req.headers['sec-websocket-extensions'] ?? '')));
     const profile = mkdtempSync(join(tmpdir(), 'wscompat-chromium-'));
     cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
     const context = await chromium.launchPersistentContext(profile, {

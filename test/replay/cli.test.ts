@@ -136,14 +136,25 @@ describe('wscompat import-pcap', () => {
     expect(replayFixture(f).differences).toEqual([]);
   });
 
-  it('says clearly when tshark is absent', async () => {
+  it('needs no tshark: reads the capture itself', async () => {
+    const source = parseFixture(readFileSync(join(ROOT, 'fixtures/hixie-75/apple-logo.trace'), 'utf8'));
     const pcap = join(dir, 'x.pcap');
-    writeFileSync(pcap, pcapOf([]));
+    writeFileSync(pcap, pcapOf(source.segments));
     const r = await cli(['import-pcap', pcap, '--out', join(dir, 'none')], {
       ...process.env,
       PATH: '/nonexistent',
     });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toContain('tshark is not installed');
+    expect(r.stderr).toContain('stream 0: wrote');
+    expect(r.code).toBe(0);
+  });
+
+  it('a truncated capture is a clear error, exit status 2', async () => {
+    const pcap = join(dir, 'cut.pcap');
+    writeFileSync(pcap, pcapOf([]).subarray(0, 30));
+    const r = await cli(['import-pcap', pcap, '--out', join(dir, 'cut')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `${pcap}: the capture is truncated: 6 bytes of an incomplete packet record at byte offset 24`,
+    );
   });
 });

@@ -6,14 +6,21 @@ import { formatDifferences } from '../../src/replay/compare.js';
 import type { Fixture } from '../../src/replay/fixture.js';
 import { liveReplayable, replayLive } from '../../src/replay/live-replay.js';
 import { loadCorpus } from './corpus-files.js';
-import { type ServeProcess, startServe } from './serve-process.js';
+import { type ServeProcess, startNpmStart } from './serve-process.js';
 
 const corpus = loadCorpus().filter(liveReplayable);
 
-async function expectLiveGreen(fixtures: readonly Fixture[], port: number): Promise<void> {
+/**
+ * `attempts` > 1: a trace that differs is replayed again, and only one that differs every time fails.
+ * Segment boundaries are best effort over TCP: a busy server can read a message and the close that
+ * follows it in one chunk, and then its close echo rightly leaves before the message's echo.
+ */
+async function expectLiveGreen(fixtures: readonly Fixture[], port: number, attempts = 1): Promise<void> {
   const failures: string[] = [];
   for (const f of fixtures) {
-    const diffs = await replayLive(f, { host: '127.0.0.1', port }, { gapMs: 10, idleMs: 150 });
+    let diffs = await replayLive(f, { host: '127.0.0.1', port }, { gapMs: 10, idleMs: 150 });
+    for (let i = 1; i < attempts && diffs.length > 0; i++)
+      diffs = await replayLive(f, { host: '127.0.0.1', port }, { gapMs: 40, idleMs: 300 });
     if (diffs.length > 0) failures.push(`${f.file}\n${formatDifferences(diffs)}`);
   }
   expect(failures.join('\n')).toBe('');
@@ -77,12 +84,10 @@ describe('replay --target against servers written by others', () => {
   });
 });
 
-describe('our wscompat serve', () => {
+describe('our wscompat serve, started as `npm start` (no flags, PORT=0)', () => {
   let serve: ServeProcess;
   beforeAll(async () => {
-    // The traces were recorded from servers that agreed to no subprotocol (those pinning one are left
-    // out below); serve agrees to the client's first offer unless told which ones it knows.
-    serve = await startServe(['--protocols', 'x-agreed-by-no-trace']);
+    serve = await startNpmStart();
   }, 30_000);
   afterAll(async () => {
     await serve.stop();
@@ -99,20 +104,15 @@ describe('our wscompat serve', () => {
     ]);
   });
 
-  it('answers the traces of every draft as the real servers did', async () => {
-    // `wscompat serve` has no compression flag: traces recorded with perMessageDeflate replay in-process only.
-    const set = corpus.filter(
-      (f) =>
-        f.serverProtocols.length === 0 &&
-        f.stream === 'compare' &&
-        f.varyHeaders.length === 0 &&
-        f.compression === undefined,
-    );
+  it('answers every trace of the corpus as recorded (what `replay fixtures --target` runs)', async () => {
+    // The traces state the server they assume (server-protocol: chat, superchat; sample): serve's default,
+    // agreeing to the client's first offer, is that server for every one of them.
     for (const d of ['hixie-75', 'hixie-76', 'hybi-07', 'hybi-10', 'rfc6455'])
-      expect(set.some((f) => f.draft === d)).toBe(true);
+      expect(corpus.some((f) => f.draft === d)).toBe(true);
+    expect(corpus.filter((f) => f.serverProtocols.length > 0).length).toBeGreaterThanOrEqual(9);
     // A ping between fragments: the pong goes out before the echo of the message, as ws writes it.
-    expect(set.filter((f) => f.file.includes('spec-fragments-ping'))).toHaveLength(3);
-    await expectLiveGreen(set, serve.port);
+    expect(corpus.filter((f) => f.file.includes('spec-fragments-ping'))).toHaveLength(3);
+    await expectLiveGreen(corpus, serve.port, 3);
     expect(serve.child.exitCode).toBe(null);
-  }, 90_000);
+  }, 120_000);
 });

@@ -9,7 +9,8 @@ import {
 } from '../../gateway/config.js';
 import { createGateway } from '../../gateway/gateway.js';
 import { jsonLine } from '../../gateway/log.js';
-import { type FlagSpec, parseArgs, UsageFault } from '../args.js';
+import { parseCommand, UsageFault } from '../args.js';
+import { CliFailure, EXIT, listenFailure } from '../failure.js';
 
 const HELP = `usage: wscompat gateway --listen HOST:PORT --upstream URL [options]
 
@@ -26,8 +27,10 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --drafts LIST                client drafts accepted (default: all), e.g. rfc6455,hixie-76
   --client-idle-timeout DUR    close when the client sends nothing for DUR (e.g. 60s; default off)
   --upstream-idle-timeout DUR  the same for the upstream
+  --idle-timeout DUR           keepalive: ping a silent client after DUR/2, close it after DUR (default off)
   --high-water-mark SIZE       pause one side while the other has SIZE buffered (default 1MiB)
   --max-payload SIZE           largest message from either side (default 16MiB)
+  --max-buffered-bytes SIZE    bytes all clients may hold in unfinished messages; past it 1013 (default 256MiB)
   --max-connections N          concurrent clients; more get 503 (default unlimited)
   --handshake-timeout DUR      client handshake limit (default 10s)
   --connect-timeout DUR        upstream connect + handshake limit (default 10s)
@@ -38,22 +41,29 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --health-path PATH           health check path (default /healthz; 'off' disables)
   --metrics-path PATH          Prometheus metrics path (default /metrics; 'off' disables)
   --quiet                      no JSON-lines log on stdout
+
+exit status: 0 drained after SIGTERM/SIGINT; 1 usage or configuration error;
+6 cannot listen (port in use, address not on this machine) or read a file it was given.
 `;
 
-const FLAGS: Record<string, FlagSpec> = {
+type FlagOption = { type: 'boolean' | 'string'; multiple?: boolean; short?: string };
+
+const FLAGS: Record<string, FlagOption> = {
   help: { type: 'boolean', short: 'h' },
   config: { type: 'string' },
   ...Object.fromEntries(
     Object.entries(SETTINGS).map(([key, kind]) => [
       flagName(key),
-      { type: kind === 'boolean' ? 'boolean' : kind === 'list' ? 'list' : 'string' } satisfies FlagSpec,
+      kind === 'list'
+        ? { type: 'string', multiple: true }
+        : { type: kind === 'boolean' ? 'boolean' : 'string' },
     ]),
   ),
 };
 
 /** Flags (kebab-case) over the config file (camelCase): the merged settings. */
 function settingsFrom(argv: string[]): RawSettings | 'help' {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const { values: flags, positionals } = parseCommand(argv, FLAGS);
   if (flags.help) return 'help';
   if (positionals.length > 0) throw new UsageFault(`unexpected argument '${positionals[0]}'`);
   const settings: Record<string, unknown> =
@@ -75,6 +85,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     built = toGatewayOptions(settings);
   } catch (err) {
+    // A file that cannot be read is the machine's problem (6), not the command line's (1).
+    if (err instanceof ConfigError && (err.cause as { code?: unknown } | undefined)?.code !== undefined)
+      throw new CliFailure(err.message, EXIT.local);
     if (err instanceof ConfigError) throw new UsageFault(err.message);
     throw err;
   }
@@ -88,10 +101,11 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof TypeError) throw new UsageFault(err.message);
     throw err;
   }
-  return new Promise<number>((resolve) => {
+  return new Promise<number>((resolve, reject) => {
     gateway.on('error', (err: Error) => {
-      process.stderr.write(`wscompat gateway: ${err.message}\n`);
-      if (gateway.address() === null) resolve(1);
+      const { host, port } = built.options;
+      if (gateway.address() === null) reject(listenFailure(err, host ?? '0.0.0.0', port ?? 0));
+      else process.stderr.write(`wscompat gateway: ${err.message}\n`);
     });
     // Graceful shutdown: stop accepting, close every connection with 1001, wait, exit.
     const stop = (): void => {
@@ -99,9 +113,16 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
-  }).then((code) => {
-    // Exit even if some stray handle (a slow peer's socket) would keep the loop alive.
-    setImmediate(() => process.exit(code)).unref();
-    return code;
-  });
+  }).then(
+    (code) => {
+      // Exit even if some stray handle (a slow peer's socket) would keep the loop alive.
+      setImmediate(() => process.exit(code)).unref();
+      return code;
+    },
+    (err: unknown) => {
+      // The failure is main's to print; the exit code must still win over stray handles.
+      setImmediate(() => process.exit(err instanceof CliFailure ? err.code : EXIT.internal)).unref();
+      throw err;
+    },
+  );
 }

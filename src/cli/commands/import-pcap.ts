@@ -1,29 +1,48 @@
-// `wscompat import-pcap`: turn a packet capture into fixtures, one per TCP connection (needs tshark).
-import { mkdir, writeFile } from 'node:fs/promises';
+// `wscompat import-pcap`: turn a packet capture into fixtures, one per TCP connection (pure TypeScript reader).
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isDraftId } from '../../drafts.js';
 import { serializeFixture } from '../../replay/fixture-write.js';
 import { fixtureFromRecording } from '../../replay/from-recording.js';
-import { TsharkMissing, tcpStreams } from '../../replay/pcap.js';
-import { parseArgs, UsageFault } from '../args.js';
+import { CaptureFormatError, readCapture, type TcpConnection } from '../../replay/pcap.js';
+import { parseCommand, UsageFault } from '../args.js';
+import { CliFailure, EXIT, fileFailure } from '../failure.js';
 
 const USAGE = `usage: wscompat import-pcap FILE.pcap[ng] --out DIR [--draft D] [--help]
 
-Extracts every TCP connection of a capture with tshark (Debian package tshark) and
-writes one fixture per WebSocket connection to DIR/<capture>-<stream>.trace: client
-and server segments as captured, draft sniffed from the request (or --draft), the
-server's status, and the events wscompat decodes from the client (review them).
-Connections that are not a WebSocket handshake are skipped with a message.
+Reads a pcap or pcapng capture in one pass (Ethernet, Linux cooked SLL/SLL2,
+loopback/null or raw IP; IPv4 and IPv6; no tshark needed), reassembles every TCP
+connection (out-of-order segments, retransmissions) and writes one fixture per
+WebSocket connection to DIR/<capture>-<stream>.trace: client and server segments
+as captured, draft sniffed from the request (or --draft), the server's status,
+and the events wscompat decodes from the client (review them). Connections that
+are not a WebSocket handshake, or where the capture lost bytes (a gap), are
+skipped with a message (docs/captures.md).
 
   --out DIR    directory for the fixtures (created if missing)
   --draft D    force the draft instead of sniffing it
   --help       print this help
 
-exit status: 0 at least one fixture written; 2 none; 3 tshark is not installed; 1 usage error.
+exit status: 0 at least one fixture written; 2 none, or the capture is truncated or
+corrupt (fixtures of connections that closed before the damage are kept); 1 usage
+error; 6 the capture cannot be read, or DIR is a file or cannot be written.
 `;
 
+/** Fail before reading the capture on what would fail after it: an unreadable capture, an --out that is a file. */
+async function checkPaths(file: string, out: string): Promise<void> {
+  await access(file, constants.R_OK).catch((err: unknown) => {
+    throw fileFailure(err, 'read', file);
+  });
+  if ((await stat(file)).isDirectory())
+    throw new CliFailure(`cannot read ${file}: it is a directory`, EXIT.local);
+  const existing = await stat(out).catch(() => undefined);
+  if (existing && !existing.isDirectory())
+    throw new CliFailure(`--out ${out} is a file; give a directory (it is created if missing)`, EXIT.local);
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, {
+  const { values: flags, positionals } = parseCommand(argv, {
     out: { type: 'string' },
     draft: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -38,29 +57,45 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof out !== 'string') throw new UsageFault('--out DIR is required');
   const draft = flags.draft;
   if (typeof draft === 'string' && !isDraftId(draft)) throw new UsageFault(`unknown draft ${draft}`);
-  let streams: Awaited<ReturnType<typeof tcpStreams>>;
-  try {
-    streams = await tcpStreams(file);
-  } catch (err) {
-    process.stderr.write(`wscompat import-pcap: ${(err as Error).message}\n`);
-    return err instanceof TsharkMissing ? 3 : 2;
-  }
-  await mkdir(out, { recursive: true });
+  await checkPaths(file, out);
+  await mkdir(out, { recursive: true }).catch((err: unknown) => {
+    throw fileFailure(err, 'create', out);
+  });
   const stem = basename(file).replace(/\.(pcapng|pcap|cap)$/, '');
   let written = 0;
-  for (const [i, segments] of streams.entries()) {
-    const fixture = fixtureFromRecording(segments, {
-      source: `imported from the capture ${basename(file)} (TCP stream ${i}) by wscompat import-pcap`,
+  const write = async (c: TcpConnection) => {
+    if (!c.pieces.some((p) => p.kind === 'data')) return;
+    const i = c.index;
+    const lost = c.gaps.map((g) => `${g.length} bytes of the ${g.dir} stream at offset ${g.at}`);
+    for (const dir of ['client', 'server'] as const)
+      if (c.dropped[dir] > 0) lost.push(`the ${dir} stream beyond 64 MiB (${c.dropped[dir]} bytes)`);
+    if (lost.length > 0) {
+      process.stderr.write(`stream ${i}: skipped: the capture lacks ${lost.join('; ')}\n`);
+      return;
+    }
+    const fixture = fixtureFromRecording(c.pieces, {
+      source: `imported from the capture ${basename(file)} (TCP stream ${i}, ${c.client} -> ${c.server}) by wscompat import-pcap`,
       ...(typeof draft === 'string' && isDraftId(draft) ? { draft } : {}),
     });
     if (typeof fixture === 'string') {
       process.stderr.write(`stream ${i}: skipped: ${fixture}\n`);
-      continue;
+      return;
     }
     const target = join(out, `${stem}-${i}.trace`);
-    await writeFile(target, serializeFixture(fixture));
+    await writeFile(target, serializeFixture(fixture)).catch((err: unknown) => {
+      throw fileFailure(err, 'write', target);
+    });
     process.stderr.write(`stream ${i}: wrote ${target} (${fixture.draft})\n`);
     written++;
+  };
+  try {
+    await readCapture(file, write);
+  } catch (err) {
+    if (err instanceof CliFailure) throw err;
+    if (!(err instanceof CaptureFormatError)) throw fileFailure(err, 'read', file);
+    process.stderr.write(`wscompat import-pcap: ${file}: ${err.message}\n`);
+    process.stdout.write(`${written} fixture(s) written\n`);
+    return EXIT.failed;
   }
   process.stdout.write(`${written} fixture(s) written\n`);
   return written > 0 ? 0 : 2;

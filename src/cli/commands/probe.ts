@@ -1,10 +1,11 @@
 // `wscompat probe`: connect once with each draft's client and report what the server accepts.
 import { headerValues } from '../../core/headers.js';
 import { ALL_DRAFTS, type DraftId } from '../../core/types.js';
-import { runLiveClient } from '../../replay/live-client.js';
-import { parseArgs, UsageFault } from '../args.js';
+import { type LiveClientResult, runLiveClient } from '../../replay/live-client.js';
+import { parseCommand, UsageFault } from '../args.js';
+import { CliFailure, connectFailure, EXIT } from '../failure.js';
 
-const USAGE = `usage: wscompat probe ws://HOST:PORT/PATH [--protocol P]... [--json] [--help]
+const USAGE = `usage: wscompat probe ws[s]://HOST:PORT/PATH [--protocol P]... [--json] [--help]
 
 Connects once with each draft's client (rfc6455, hybi-10, hybi-07, hixie-76,
 hixie-75), sends one text message, waits for its echo and closes. Reports for
@@ -15,10 +16,13 @@ do, and reports the server's Sec-WebSocket-Extensions answer.
 
   --protocol P   offer subprotocol P (repeatable)
   --timeout MS   per-draft time limit (default 3000)
+  --insecure     wss:// only: accept any certificate (a self-signed test server)
   --json         print a JSON array of per-draft results
   --help         print this help
 
-exit status: 0 at least one draft accepted; 2 none accepted; 1 usage error.
+exit status: 0 at least one draft accepted; 2 the server answered and refused every
+draft; 4 could not reach it (name does not resolve, no route, TLS failed, no answer);
+5 connection refused (nothing listens on that port); 1 usage error.
 `;
 
 export interface ProbeResult {
@@ -35,10 +39,32 @@ export interface ProbeResult {
 
 const PROBE_TEXT = 'wscompat-probe';
 
+/** No TCP/TLS connection at all: the first draft tells, and the others would fail the same way. */
+function unreachable(url: string, r: LiveClientResult): CliFailure | undefined {
+  if (r.connected) return undefined;
+  const where = new URL(url).host;
+  if (r.connectError === undefined)
+    return new CliFailure(`could not reach ${where}: no answer in time`, EXIT.unreachable);
+  const code = r.connectError.code ?? '';
+  if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code) || /certificate|ssl|tls/i.test(r.connectError.message))
+    return new CliFailure(
+      `could not reach ${where}: TLS handshake failed (${r.connectError.message}); --insecure accepts any certificate`,
+      EXIT.unreachable,
+    );
+  return connectFailure(r.connectError, where);
+}
+
+export interface ProbeOptions {
+  /** wss:// only: false accepts any certificate. */
+  readonly rejectUnauthorized?: boolean;
+}
+
+/** One result per draft; throws CliFailure when the server cannot be connected to at all. */
 export async function probe(
   url: string,
   protocols: readonly string[],
   timeoutMs: number,
+  options: ProbeOptions = {},
 ): Promise<ProbeResult[]> {
   const out: ProbeResult[] = [];
   for (const draft of ALL_DRAFTS) {
@@ -56,7 +82,10 @@ export async function probe(
       sends: draft === 'hixie-76' ? [sends[0]!, { type: 'close' }] : sends,
       timeoutMs,
       ...(draft === 'rfc6455' ? { perMessageDeflate: { threshold: 0 } } : {}),
+      ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
     });
+    const failure = unreachable(url, r);
+    if (failure) throw failure;
     const h = r.head;
     const protocol = h?.headers.find(([n]) => /^(sec-)?websocket-protocol$/i.test(n))?.[1] ?? '';
     const versions =
@@ -80,9 +109,10 @@ export async function probe(
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, {
-    protocol: { type: 'list' },
+  const { values: flags, positionals } = parseCommand(argv, {
+    protocol: { type: 'string', multiple: true },
     timeout: { type: 'string' },
+    insecure: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -91,12 +121,15 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const [url, ...extra] = positionals;
-  if (url === undefined || extra.length > 0) throw new UsageFault('give exactly one ws:// URL');
-  if (!/^ws:\/\/[^/]+/.test(url)) throw new UsageFault(`not a ws:// URL: ${url}`);
+  if (url === undefined || extra.length > 0) throw new UsageFault('give exactly one ws:// or wss:// URL');
+  if (!/^wss?:\/\/[^/]+/.test(url) || !URL.canParse(url))
+    throw new UsageFault(`not a ws:// or wss:// URL: ${url}`);
   const timeout = flags.timeout === undefined ? 3000 : Number(flags.timeout);
   if (!Number.isInteger(timeout) || timeout <= 0)
     throw new UsageFault('--timeout must be a positive integer');
-  const results = await probe(url, (flags.protocol as string[] | undefined) ?? [], timeout);
+  const results = await probe(url, flags.protocol ?? [], timeout, {
+    ...(flags.insecure ? { rejectUnauthorized: false } : {}),
+  });
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else
     for (const r of results) {
@@ -114,5 +147,5 @@ export async function run(argv: string[]): Promise<number> {
       ];
       process.stdout.write(`${parts.join('  ')}\n`);
     }
-  return results.some((r) => r.accepted) ? 0 : 2;
+  return results.some((r) => r.accepted) ? EXIT.ok : EXIT.failed;
 }

@@ -1,129 +1,159 @@
 // `wscompat replay`: replay fixture traces in-process (every split mode) or against a live server.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type Difference, formatDifferences } from '../../replay/compare.js';
-import { parseFixture } from '../../replay/fixture-parse.js';
-import { liveReplayable, parseTarget, replayLive } from '../../replay/live-replay.js';
-import { replayFixture } from '../../replay/replay.js';
-import { parseArgs, UsageFault } from '../args.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { type LiveOptions, parseTarget } from '../../replay/live-replay.js';
+import { MAX_MUTATIONS } from '../../replay/mutate.js';
+import { mutantJobs } from '../../replay/run-mutants.js';
+import { MAX_CONCURRENCY, runJobs, runTrace, type TraceResult, traceFiles } from '../../replay/run-traces.js';
+import { UsageFault } from '../args.js';
+import { Progress } from '../replay-report/progress.js';
+import {
+  humanFailure,
+  humanSummary,
+  REPORTERS,
+  type ReporterName,
+  report,
+} from '../replay-report/reporters.js';
 
-const USAGE = `usage: wscompat replay FIXTURE|DIR... [--target ws://HOST:PORT] [--json] [--help]
+const USAGE = `usage: wscompat replay FIXTURE|DIR... [options]
 
-Replays captured traces (fixtures/README.md). Directories are searched for *.trace files.
+Replays captured traces (fixtures/README.md). Directories are walked for *.trace
+files, what 'record --count' writes (FILE.trace-1, ...) and extension-less files.
 
 Without --target each trace runs in-process against wscompat itself, with the
 peer's bytes fed as recorded, whole, one byte at a time and at seeded random
 splits; the answer and the reported events must match the trace.
 
-With --target the client segments are sent to that server over TCP, keeping
-their boundaries (20 ms apart), and its answer is compared with the recorded one:
-status, response head (Date, Server and header order/case ignored) and every
-byte after it (close frames by code only).
+With --target the client segments are sent to that server over TCP (TLS for
+wss://), keeping their boundaries (20 ms apart), and its answer is compared with
+the recorded one: status, response head (Date, Server and header order/case
+ignored) and every byte after it (close frames by code only).
 
-  --target URL  a live server to replay against (ws:// only)
-  --json        print one JSON object: {passed, failed, skipped, results: [...]}
-  --help        print this help
+  --target URL       a live server to replay against (ws:// or wss://)
+  --insecure         wss:// only: accept any server certificate
+  --ca FILE          wss:// only: trust this CA certificate (PEM) too
+  --concurrency N    traces replayed at once, 1-${MAX_CONCURRENCY} (default 1 in-process, 4 with --target)
+  --reporter NAME    human (default), json, junit (JUnit XML) or tap (TAP 13)
+  --output FILE      write the --reporter report to FILE; stdout keeps the human summary
+  --json             the same as --reporter json
+  --mutate N         fuzz: replay N seeded variants of each role-server trace instead of
+                     the trace (segments re-cut, header names re-cased, headers
+                     reordered, a byte after the head flipped), each expected to be
+                     answered as wscompat in-process answers it; with --target the
+                     server must also still accept connections after each (1-${MAX_MUTATIONS})
+  --seed S           seed of the variants (default 1): the same seed, the same variants
+  --help             print this help
 
-Prints a diff for each failing trace and a summary line "N passed, N failed".
-Progress goes to standard error on long runs.
+The human report prints a diff for each failing trace, a table by draft and a
+line "N passed, N failed". Progress goes to standard error: a bar with ETA on a
+terminal, otherwise at most one line a second (runs of more than 10 traces).
 exit status: 0 all passed; 2 some trace failed; 1 usage error.
 `;
 
-async function collect(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) {
-    let s: Awaited<ReturnType<typeof stat>>;
-    try {
-      s = await stat(p);
-    } catch {
-      throw new UsageFault(`no such file or directory: ${p}`);
-    }
-    if (!s.isDirectory()) out.push(p);
-    else {
-      const names = (await readdir(p)).sort();
-      out.push(
-        ...(await collect(
-          names.filter((n) => n.endsWith('.trace') || !n.includes('.')).map((n) => join(p, n)),
-        )),
-      );
-    }
+const OPTIONS = {
+  target: { type: 'string' },
+  insecure: { type: 'boolean' },
+  ca: { type: 'string' },
+  concurrency: { type: 'string' },
+  reporter: { type: 'string' },
+  output: { type: 'string' },
+  json: { type: 'boolean' },
+  mutate: { type: 'string' },
+  seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageFault((err as Error).message);
   }
-  return out;
 }
 
-interface Result {
-  readonly file: string;
-  readonly status: 'passed' | 'failed' | 'skipped';
-  readonly mode?: string;
-  readonly differences: readonly Difference[];
+function reporterOf(values: { reporter?: string | undefined; json?: boolean | undefined }): ReporterName {
+  const name = values.reporter ?? (values.json ? 'json' : 'human');
+  if (!(REPORTERS as readonly string[]).includes(name))
+    throw new UsageFault(`--reporter must be one of ${REPORTERS.join(', ')}`);
+  if (values.json && name !== 'json') throw new UsageFault('--json conflicts with --reporter');
+  return name as ReporterName;
 }
 
-async function runOne(file: string, target: ReturnType<typeof parseTarget> | undefined): Promise<Result> {
-  let fixture: ReturnType<typeof parseFixture>;
+function integerOf(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageFault(`${flag} must be an integer ${min}-${max}`);
+  return n;
+}
+
+async function liveOptions(values: {
+  insecure?: boolean | undefined;
+  ca?: string | undefined;
+}): Promise<LiveOptions> {
+  if (values.ca === undefined) return values.insecure ? { rejectUnauthorized: false } : {};
+  let ca: Buffer;
   try {
-    fixture = parseFixture(await readFile(file, 'utf8'), file);
+    ca = await readFile(values.ca);
   } catch (err) {
-    return {
-      file,
-      status: 'failed',
-      differences: [{ where: 'fixture', expected: 'a valid trace', actual: (err as Error).message }],
-    };
+    throw new UsageFault(`cannot read --ca ${values.ca}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
-  if (!target) {
-    const r = replayFixture(fixture);
-    return {
-      file,
-      status: r.ok ? 'passed' : 'failed',
-      ...(r.mode ? { mode: r.mode } : {}),
-      differences: r.differences,
-    };
-  }
-  if (!liveReplayable(fixture)) return { file, status: 'skipped', differences: [] };
-  try {
-    const diffs = await replayLive(fixture, target);
-    return { file, status: diffs.length === 0 ? 'passed' : 'failed', mode: 'live', differences: diffs };
-  } catch (err) {
-    return {
-      file,
-      status: 'failed',
-      mode: 'live',
-      differences: [{ where: 'connection', expected: 'connected', actual: (err as Error).message }],
-    };
-  }
+  return { ca, ...(values.insecure ? { rejectUnauthorized: false } : {}) };
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, {
-    target: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (flags.help) {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   if (positionals.length === 0) throw new UsageFault('give at least one FIXTURE or directory');
+  const reporter = reporterOf(values);
+  if (reporter === 'human' && values.output !== undefined) throw new UsageFault('--output needs --reporter');
+  const concurrency = integerOf(values.concurrency, '--concurrency', 1, MAX_CONCURRENCY);
+  const mutate = integerOf(values.mutate, '--mutate', 1, MAX_MUTATIONS);
+  const seed = integerOf(values.seed, '--seed', 0, 2 ** 32 - 1) ?? 1;
   let target: ReturnType<typeof parseTarget> | undefined;
   try {
-    target = typeof flags.target === 'string' ? parseTarget(flags.target) : undefined;
+    target = values.target === undefined ? undefined : parseTarget(values.target);
   } catch (err) {
     throw new UsageFault((err as Error).message);
   }
-  const files = await collect(positionals);
-  const results: Result[] = [];
-  const progress = files.length > 10;
-  for (const [i, file] of files.entries()) {
-    if (progress) process.stderr.write(`[${i + 1}/${files.length}] ${file}\n`);
-    const r = await runOne(file, target);
-    results.push(r);
-    if (!flags.json && r.status === 'failed')
-      process.stdout.write(
-        `FAIL ${file}${r.mode ? ` (${r.mode})` : ''}\n${formatDifferences(r.differences)}\n`,
-      );
+  let files: string[];
+  try {
+    files = traceFiles(positionals);
+  } catch (err) {
+    throw new UsageFault((err as Error).message);
   }
-  const count = (s: Result['status']) => results.filter((r) => r.status === s).length;
-  const [passed, failed, skipped] = [count('passed'), count('failed'), count('skipped')];
-  if (flags.json) process.stdout.write(`${JSON.stringify({ passed, failed, skipped, results }, null, 2)}\n`);
-  else process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  const options = target ? { target, live: await liveOptions(values) } : {};
+  const jobs = mutate
+    ? mutantJobs(files, mutate, seed, options)
+    : files.map((file) => () => runTrace(file, options));
+  // Diffs stream out as traces fail unless stdout carries a machine report.
+  const human = reporter === 'human' || values.output !== undefined;
+  const progress =
+    jobs.length > 10 ? new Progress(process.stderr, jobs.length, () => performance.now()) : undefined;
+  let failed = 0;
+  const results: TraceResult[] = await runJobs(jobs, concurrency ?? (target ? 4 : 1), (r, done) => {
+    if (r.status === 'failed') failed++;
+    if (human && r.status === 'failed') {
+      progress?.finish();
+      process.stdout.write(humanFailure(r));
+    }
+    progress?.update(done, failed, r.file);
+  });
+  progress?.finish();
+  if (reporter !== 'human') {
+    const text = report(reporter, results);
+    if (values.output === undefined) process.stdout.write(text);
+    else
+      try {
+        await writeFile(values.output, text);
+      } catch (err) {
+        process.stderr.write(`wscompat replay: cannot write ${values.output}: ${(err as Error).message}\n`);
+        return 1;
+      }
+  }
+  if (human) process.stdout.write(humanSummary(results));
   return failed === 0 ? 0 : 2;
 }

@@ -1,15 +1,16 @@
 // The hybi codec (RFC 6455 §5-§7): messages, control frames, closing handshake and failure, over FrameReader.
 import { asBuffer, EMPTY } from '../../core/bytes.js';
 import { type FaultName, UsageError } from '../../core/faults.js';
-import type {
-  Codec,
-  CodecEvent,
-  CodecOptions,
-  CodecState,
-  Compression,
-  EncodeOptions,
-  OutboundMessage,
-  Role,
+import {
+  type Codec,
+  type CodecEvent,
+  type CodecOptions,
+  type CodecState,
+  type Compression,
+  DEFAULT_MAX_FRAGMENTS,
+  type EncodeOptions,
+  type OutboundMessage,
+  type Role,
 } from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
@@ -43,6 +44,7 @@ export class HybiCodec implements Codec, FrameSink {
   private messageCompressed = false;
   private readonly utf8 = new FragmentedText();
   private readonly rng: CodecOptions['rng'] | undefined;
+  private readonly maxFragments: number;
   private readonly compression: Compression | undefined;
   private readonly maxPayload: number;
 
@@ -53,6 +55,7 @@ export class HybiCodec implements Codec, FrameSink {
   ) {
     // RFC 6455 §5.3: a client masks every frame with a fresh key; a server never masks.
     this.rng = role === 'client' ? options.rng : undefined;
+    this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
     this.compression = options.compression;
     this.maxPayload = options.maxPayload;
     this.reader = new FrameReader(this, {
@@ -209,6 +212,9 @@ export class HybiCodec implements Codec, FrameSink {
   }
 
   private continuation(fin: boolean, payload: Buffer): boolean {
+    // Empty or 1-byte fragments add little to maxPayload but a whole entry each: count them too.
+    if (this.fragments.length >= this.maxFragments)
+      return this.fail('TOO_MANY_FRAGMENTS', `message in more than ${this.maxFragments} frames`);
     this.fragments.push(payload);
     this.fragmentBytes += payload.length;
     const text = this.messageOpcode === OP_TEXT;
