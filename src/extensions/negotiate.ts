@@ -7,8 +7,17 @@ import {
   deflateFrameOffer,
   isDeflateFrame,
 } from './deflate-frame.js';
-import { parseExtensions } from './header.js';
+import { formatExtension, parseExtensions } from './header.js';
 import { acceptPmdOffer, acceptPmdResponse, PMD, pmdOffer } from './permessage-deflate.js';
+
+/** What `perMessageDeflate: true` means on a server: ws's defaults, legacy deflate-frame accepted too. */
+export const DEFAULT_SERVER_POLICY: CompressionPolicy = Object.freeze({
+  serverNoContextTakeover: false,
+  clientNoContextTakeover: false,
+  serverMaxWindowBits: true,
+  clientMaxWindowBits: true,
+  deflateFrame: true,
+});
 
 export interface AcceptedExtension {
   /** The `Sec-WebSocket-Extensions` answer. */
@@ -65,4 +74,18 @@ export function readExtensionAnswer(
   const negotiated =
     kind === PMD ? acceptPmdResponse(first, policy) : acceptDeflateFrameResponse(first, policy);
   return typeof negotiated === 'string' ? { ok: false, reason: negotiated } : { ok: true, negotiated };
+}
+
+/**
+ * For reports (`detect`): every offered element as sent, and what a server with `policy` answers ('' when it
+ * declines them all).
+ */
+export function describeOffers(
+  values: readonly string[],
+  policy: CompressionPolicy = DEFAULT_SERVER_POLICY,
+): { readonly offered: string[]; readonly accepted: string } {
+  const offered = parseExtensions(values).map((e) =>
+    e.malformed ? `(malformed${e.name === '' ? '' : ` ${e.name}`})` : formatExtension(e.name, e.params),
+  );
+  return { offered, accepted: acceptExtensionOffers(values, policy)?.header ?? '' };
 }

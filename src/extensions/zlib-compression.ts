@@ -86,6 +86,8 @@ export class ZlibCompression implements Compression {
     let out: Buffer;
     try {
       out = inflateRawSync(Buffer.concat([data, TAIL]), {
+        // Output chunks sized to the message, not zlib's 16 KiB, for the common small message.
+        chunkSize: Math.min(16 * 1024, Math.max(1024, data.length * 4)),
         ...this.settings.inflateOptions,
         // Any window up to 15 bits inflates with 15: robust to peers that use 9 for a negotiated 8.
         windowBits: 15,
@@ -110,6 +112,7 @@ export class ZlibCompression implements Compression {
     const out = deflateRawSync(data, {
       // zlib's own pairing is memLevel 8 (a 2^15-entry hash) for a 15-bit window: scaled down with it.
       memLevel: Math.max(1, Math.min(8, windowBits - 7)),
+      chunkSize: Math.min(16 * 1024, Math.max(64, data.length + 64)),
       ...this.settings.deflateOptions,
       windowBits,
       finishFlush: constants.Z_SYNC_FLUSH,

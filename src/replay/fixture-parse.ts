@@ -1,4 +1,6 @@
 // Strict parser for the fixture text format (fixtures/README.md): every error names file:line.
+
+import { type PerMessageDeflateOptions, resolveCompression } from '../node/compression-options.js';
 import { type DraftId, type HeaderLine, isDraftIdString, type Role } from './draft-ids.js';
 import type { ExpectedEvent, Fixture, ScriptedSend, Segment } from './fixture.js';
 import { parseEvent } from './fixture-values.js';
@@ -26,6 +28,7 @@ const SINGLE = new Set([
   'app',
   'expect-status',
   'stream',
+  'compression',
 ]);
 const REPEATED = new Set([
   'note',
@@ -128,6 +131,27 @@ function parseEvents(f: Fields, key: 'expect' | 'send', file: string): (Expected
   });
 }
 
+/** `compression: {JSON}`, checked with the same rules as the perMessageDeflate option. */
+function parseCompression(
+  field: { value: string; line: number } | undefined,
+  file: string,
+): PerMessageDeflateOptions | undefined {
+  if (field === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(field.value);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new TypeError('not an object');
+    resolveCompression('compression', value as PerMessageDeflateOptions);
+    return value as PerMessageDeflateOptions;
+  } catch (err) {
+    throw new FixtureSyntaxError(
+      file,
+      field.line,
+      `compression must be a perMessageDeflate object: ${(err as Error).message}`,
+    );
+  }
+}
+
 function draftOf(text: { value: string; line: number }, file: string): DraftId {
   if (!isDraftIdString(text.value))
     throw new FixtureSyntaxError(file, text.line, `unknown draft ${text.value}`);
@@ -172,6 +196,7 @@ export function parseFixture(text: string, file = '<fixture>'): Fixture {
   const source = required(f, 'source', file);
   if (source.value.trim() === '')
     throw new FixtureSyntaxError(file, source.line, 'source must say where the trace came from');
+  const compression = parseCompression(f.single.get('compression'), file);
   const segments = readSegments(lines, next, file);
   if (!segments.some((s) => s.kind === 'data' && s.dir === 'client'))
     throw new FixtureSyntaxError(file, next + 1, 'a trace needs at least one client segment');
@@ -195,6 +220,7 @@ export function parseFixture(text: string, file = '<fixture>'): Fixture {
     expectEvents: parseEvents(f, 'expect', file) as ExpectedEvent[],
     varyHeaders: (f.repeated.get('vary-header') ?? []).map((n) => n.value),
     stream: stream.value,
+    ...(compression ? { compression } : {}),
     segments,
     file,
   };

@@ -38,6 +38,7 @@ export function serializeFixture(f: FixtureInput): string {
   for (const e of f.expectEvents) put('expect', formatEvent(e));
   for (const h of f.varyHeaders) put('vary-header', h);
   if (f.stream !== 'compare') put('stream', f.stream);
+  if (f.compression !== undefined) put('compression', JSON.stringify(f.compression));
   for (const s of f.segments) {
     out.push('');
     const arrow = s.dir === 'client' ? '>' : '<';

@@ -1,5 +1,6 @@
 // The in-memory shape of one captured trace (fixtures/README.md describes the file format).
 import type { DraftId, HeaderLine, Role } from '../core/types.js';
+import type { PerMessageDeflateOptions } from '../node/compression-options.js';
 
 /** `client` bytes travel client -> server, `server` bytes server -> client. */
 export type Direction = 'client' | 'server';
@@ -50,6 +51,12 @@ export interface Fixture {
   readonly expectEvents: readonly ExpectedEvent[];
   /** Extra response/request headers that legitimately vary and are not compared. */
   readonly varyHeaders: readonly string[];
+  /**
+   * The side under test's `perMessageDeflate` option (server: what it accepts; client: what it offers). The
+   * negotiated parameters are in the recorded handshake; replay negotiates again and rebuilds the inflate and
+   * deflate state from the stream, so compressed traces replay byte for byte.
+   */
+  readonly compression?: PerMessageDeflateOptions | undefined;
   /** `ignore` when the recorded peer deviates from the spec (a note says how): its stream is then not compared. */
   readonly stream: 'compare' | 'ignore';
   readonly segments: readonly Segment[];

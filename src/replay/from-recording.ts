@@ -1,6 +1,7 @@
 // Turns raw recorded segments (proxy or pcap) into a fixture: draft sniffed, status read, events snapshotted.
 import { parseRequestHead, parseResponseHead } from '../core/http-head.js';
 import { ALL_DRAFTS, type DraftId } from '../core/types.js';
+import type { PerMessageDeflateOptions } from '../node/compression-options.js';
 import { sniff } from '../sniff/sniff.js';
 import type { Fixture } from './fixture.js';
 import type { FixtureInput } from './fixture-write.js';
@@ -10,6 +11,8 @@ import type { RecordedSegment } from './recorder.js';
 export interface RecordingMeta {
   readonly source: string;
   readonly draft?: DraftId;
+  /** The recorded server's perMessageDeflate option, when it had one. */
+  readonly compression?: PerMessageDeflateOptions;
 }
 
 const streamOf = (segments: readonly RecordedSegment[], dir: 'client' | 'server') =>
@@ -58,6 +61,7 @@ export function fixtureFromRecording(
     expectEvents: [],
     varyHeaders: [],
     stream: 'compare',
+    ...(meta.compression ? { compression: meta.compression } : {}),
     segments,
   };
   const asFixture = {

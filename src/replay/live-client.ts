@@ -5,6 +5,11 @@ import { readHandshakeResponse } from '../core/client-handshake.js';
 import { cryptoRng } from '../core/rng.js';
 import type { DraftId, ResponseHead, Rng } from '../core/types.js';
 import { getDraft } from '../drafts.js';
+import {
+  createCompression,
+  type PerMessageDeflateOptions,
+  resolveCompression,
+} from '../node/compression-options.js';
 import type { ExpectedEvent, ScriptedSend } from './fixture.js';
 import { toExpected } from './outcome.js';
 import { toOutbound } from './play-client.js';
@@ -19,6 +24,8 @@ export interface LiveClientOptions {
   readonly timeoutMs?: number;
   /** Connect here instead of the URL's host:port (to go through a recording proxy). */
   readonly via?: { readonly host: string; readonly port: number };
+  /** Offer compression as `connect({ perMessageDeflate })` would (hybi drafts). */
+  readonly perMessageDeflate?: PerMessageDeflateOptions;
   /** wss:// only: false accepts any certificate (a self-signed test server). Default true. */
   readonly rejectUnauthorized?: boolean;
 }
@@ -61,10 +68,12 @@ export function runLiveClient(o: LiveClientOptions): Promise<LiveClientResult> {
     return b;
   };
   const draft = getDraft(o.draft);
+  const compression = draft.caps.compression ? resolveCompression('connect', o.perMessageDeflate) : undefined;
   const request = draft.buildRequest({
     url,
     protocols: o.protocols ?? [],
     ...(o.origin !== undefined ? { origin: o.origin } : {}),
+    ...(compression ? { compression: compression.policy } : {}),
     rng,
   });
   return new Promise((resolve) => {
@@ -139,7 +148,11 @@ export function runLiveClient(o: LiveClientOptions): Promise<LiveClientResult> {
       }
       const end = answer.bodyEnd;
       accepted = true;
-      codec = draft.createCodec('client', { maxPayload: 16 * 1024 * 1024, rng });
+      codec = draft.createCodec('client', {
+        maxPayload: 16 * 1024 * 1024,
+        rng,
+        ...createCompression(answer.compression, compression),
+      });
       // The close waits for the echoes, as a browser page would: a message and a close in one segment is a
       // different (harsher) test than a probe should be.
       for (const s of o.sends) if (s.type !== 'close') socket.write(codec.encode(toOutbound(s)));

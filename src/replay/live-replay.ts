@@ -118,6 +118,9 @@ export async function replayLive(f: Fixture, target: LiveTarget, o: LiveOptions 
 
 /** Traces whose client bytes cannot be sent to an arbitrary server: our client refusing a bad answer. */
 export function liveReplayable(f: Fixture): boolean {
+  // A compressed trace assumes a server with that perMessageDeflate option, which a live target may not have
+  // (`wscompat serve` has no such flag): those replay in-process only.
+  if (f.compression !== undefined) return false;
   return !(
     f.role === 'client' && f.expectEvents.some((e) => e.type === 'fail' && e.fault === 'HANDSHAKE_REFUSED')
   );

@@ -3,6 +3,7 @@ import { readHandshakeResponse } from '../core/client-handshake.js';
 import { replayRng } from '../core/rng.js';
 import type { ClientRequest, Codec, OutboundMessage } from '../core/types.js';
 import { getDraft } from '../drafts.js';
+import { createCompression, resolveCompression } from '../node/compression-options.js';
 import type { Fixture, ScriptedSend } from './fixture.js';
 import { HANDSHAKE_REFUSED, type Outcome, toExpected } from './outcome.js';
 import { REPLAY_MAX_PAYLOAD } from './play-server.js';
@@ -20,10 +21,12 @@ export function toOutbound(s: ScriptedSend): OutboundMessage {
 export function buildFixtureRequest(f: Fixture): { request: ClientRequest; rng: (n: number) => Uint8Array } {
   if (f.url === undefined) throw new Error(`${f.file}: a role client trace needs a url`);
   const rng = replayRng(f.rng);
+  const compression = resolveCompression('connect', f.compression);
   const request = getDraft(f.draft).buildRequest({
     url: new URL(f.url),
     protocols: f.protocols,
     ...(f.origin !== undefined ? { origin: f.origin } : {}),
+    ...(compression ? { compression: compression.policy } : {}),
     rng,
   });
   return { request, rng };
@@ -61,7 +64,11 @@ export function playClient(f: Fixture, chunks: readonly Buffer[], ended: boolean
         stage = { kind: 'done' };
         return;
       }
-      const codec = getDraft(f.draft).createCodec('client', { maxPayload: REPLAY_MAX_PAYLOAD, rng });
+      const codec = getDraft(f.draft).createCodec('client', {
+        maxPayload: REPLAY_MAX_PAYLOAD,
+        rng,
+        ...createCompression(answer.compression, resolveCompression('connect', f.compression)),
+      });
       for (const s of f.sends) out.push(codec.encode(toOutbound(s)));
       stage = { kind: 'open', codec };
       chunk = buf.subarray(answer.bodyEnd);

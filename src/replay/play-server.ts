@@ -2,6 +2,7 @@
 import { parseRequestHead, serializeRejection } from '../core/http-head.js';
 import { ALL_DRAFTS, type Codec, type CodecEvent } from '../core/types.js';
 import { getDraft } from '../drafts.js';
+import { createCompression, resolveCompression } from '../node/compression-options.js';
 import { negotiate } from '../sniff/negotiate.js';
 import type { Fixture } from './fixture.js';
 import { type Outcome, toExpected } from './outcome.js';
@@ -53,10 +54,12 @@ export function playServer(f: Fixture, chunks: readonly Buffer[], ended: boolean
         stage = { kind: 'done' };
         return;
       }
+      const compression = resolveCompression('createServer', f.compression);
       const n = negotiate(parsed.head, {
         drafts: f.serverDrafts ?? ALL_DRAFTS,
         secure: false,
         selectProtocol: (offered) => offered.find((p) => f.serverProtocols.includes(p)),
+        ...(compression ? { compression: compression.policy } : {}),
       });
       if (!n.ok) {
         status = n.rejection.status;
@@ -66,7 +69,11 @@ export function playServer(f: Fixture, chunks: readonly Buffer[], ended: boolean
       }
       status = 101;
       out.push(n.accept.response);
-      const codec = getDraft(n.draft).createCodec('server', { maxPayload: REPLAY_MAX_PAYLOAD, rng: noRng });
+      const codec = getDraft(n.draft).createCodec('server', {
+        maxPayload: REPLAY_MAX_PAYLOAD,
+        rng: noRng,
+        ...createCompression(n.accept.compression, compression),
+      });
       stage = {
         kind: 'body',
         buf: Buffer.alloc(0),

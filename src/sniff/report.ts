@@ -1,6 +1,9 @@
 // From raw captured request bytes to a verdict: parse, sniff, inspect, and what our server would answer.
+import { headerValues } from '../core/headers.js';
 import { parseRequestHead } from '../core/http-head.js';
 import { ALL_DRAFTS, type DraftId } from '../core/types.js';
+import { getDraft } from '../drafts.js';
+import { describeOffers } from '../extensions/negotiate.js';
 import { inspect, type Problem } from './inspect.js';
 import { negotiate } from './negotiate.js';
 
@@ -16,6 +19,11 @@ export interface RequestReport {
   readonly status?: number;
   /** The rejection's reason when `status` is not 101. */
   readonly reason?: string;
+  /**
+   * `Sec-WebSocket-Extensions` elements the client offered, in order, and the one a wscompat server with
+   * `perMessageDeflate: true` accepts ('' for none). Present when the request offers any extension.
+   */
+  readonly extensions?: { readonly offered: readonly string[]; readonly accepted: string };
 }
 
 /** Hand-written captures often stop right after the last header; add the missing line ends. */
@@ -72,7 +80,10 @@ export function reportRequest(bytes: Buffer, drafts: readonly DraftId[] = ALL_DR
   const answer = negotiate(head, { drafts, secure: false });
   if (!answer.ok && !problems.some((p) => p.severity === 'error'))
     problems.push({ severity: 'error', code: 'REJECTED', message: answer.rejection.reason });
-  const base = { draft: s.draft, evidence: s.evidence, problems };
+  const offers = headerValues(head.headers, 'Sec-WebSocket-Extensions');
+  const extensions =
+    offers.length > 0 && getDraft(s.draft).caps.compression ? { extensions: describeOffers(offers) } : {};
+  const base = { draft: s.draft, evidence: s.evidence, problems, ...extensions };
   const verdict: Verdict = problems.some((p) => p.severity === 'error') ? 'invalid' : 'valid';
   return answer.ok
     ? { ...base, verdict, status: 101 }

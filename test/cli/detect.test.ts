@@ -64,7 +64,11 @@ describe('wscompat detect', () => {
       const r = await detect([file(`${c.draft}.req`, c.bytes), '--json']);
       expect(r.code).toBe(0);
       const json = JSON.parse(r.stdout);
-      expect(Object.keys(json)).toEqual(['draft', 'verdict', 'evidence', 'problems', 'status']);
+      // `extensions` only when the capture offers one (Firefox and Chromium offer permessage-deflate).
+      const tail = json.extensions === undefined ? [] : ['extensions'];
+      expect(Object.keys(json)).toEqual(['draft', 'verdict', 'evidence', 'problems', 'status', ...tail]);
+      if (json.extensions)
+        expect(json.extensions.accepted).toMatch(/^permessage-deflate|^x-webkit-deflate-frame/);
       expect(json).toMatchObject({ draft: c.draft, verdict: 'valid', status: 101 });
       expect(json.evidence.length).toBeGreaterThan(0);
       expect(json.problems.filter((p: { severity: string }) => p.severity === 'error')).toEqual([]);

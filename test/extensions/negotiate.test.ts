@@ -8,6 +8,7 @@ import {
   extensionOffer,
   readExtensionAnswer,
 } from '../../src/extensions/negotiate.js';
+import { reportRequest } from '../../src/sniff/report.js';
 
 const DEFAULT: CompressionPolicy = {
   serverNoContextTakeover: false,
@@ -148,5 +149,27 @@ describe('client: checking the answer', () => {
     );
     expect(read(['permessage-deflate'], { serverNoContextTakeover: true }).ok).toBe(false);
     expect(read(['permessage-deflate; bogus']).ok).toBe(false);
+  });
+});
+
+describe('detect: offered extensions and the one we would accept', () => {
+  const request = (ext: string, version = 13) =>
+    Buffer.from(
+      `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: http://x\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: ${version}\r\nSec-WebSocket-Extensions: ${ext}\r\n\r\n`,
+    );
+
+  it('lists Chromium-era offers in order and the answer of a perMessageDeflate: true server', () => {
+    expect(
+      reportRequest(request('x-webkit-deflate-frame, permessage-deflate; client_max_window_bits')).extensions,
+    ).toEqual({
+      offered: ['x-webkit-deflate-frame', 'permessage-deflate; client_max_window_bits'],
+      accepted: 'x-webkit-deflate-frame',
+    });
+    expect(
+      reportRequest(request('permessage-deflate; server_max_window_bits=7, foo; a="b"', 8)).extensions,
+    ).toEqual({
+      offered: ['permessage-deflate; server_max_window_bits=7', 'foo; a=b'],
+      accepted: '',
+    });
   });
 });

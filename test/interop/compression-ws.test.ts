@@ -3,6 +3,7 @@
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { probe } from '../../src/cli/commands/probe.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { acceptValue } from '../../src/core/crypto.js';
 import { jsonLike } from '../hybi/compression-helpers.js';
@@ -139,5 +140,26 @@ describe('permessage-deflate edges with ws', () => {
     conns[0]!.send(text);
     expect(String((await squeezed)[0])).toBe(text);
     expect(socket.bytesRead - mark).toBeLessThan(1000);
+  });
+});
+
+describe('probe reports permessage-deflate acceptance', () => {
+  it.each([
+    [true, 'permessage-deflate'],
+    [false, ''],
+  ])('ws server with perMessageDeflate %s', async (enabled, answer) => {
+    const wss = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      perMessageDeflate: enabled ? { threshold: 0 } : false,
+    });
+    cleanups.push(() => new Promise((r) => wss.close(r)));
+    await once(wss, 'listening');
+    wss.on('connection', (s) =>
+      s.on('message', (d: Buffer, isBinary: boolean) => s.send(d, { binary: isBinary })),
+    );
+    const port = (wss.address() as { port: number }).port;
+    const rfc = (await probe(`ws://127.0.0.1:${port}/`, [], 3000)).find((r) => r.draft === 'rfc6455')!;
+    expect(rfc).toMatchObject({ accepted: true, echo: true, compression: answer });
   });
 });

@@ -22,7 +22,14 @@ async function serverThrowingOnce(kind: Kind): Promise<{ server: WsServer; port:
   };
   const options: ServerOptions = {
     port: 0,
-    ...(kind === 'verifyClient' ? { verifyClient: () => (throwOnce(), true) } : {}),
+    ...(kind === 'verifyClient'
+      ? {
+          verifyClient: () => {
+            throwOnce();
+            return true;
+          },
+        }
+      : {}),
     // ws clients fail a handshake whose offered subprotocol is not chosen.
     handleProtocols: () => {
       if (kind === 'handleProtocols') throwOnce();

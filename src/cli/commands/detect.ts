@@ -69,6 +69,10 @@ function human(report: RequestReport): string {
     'evidence:',
     ...(report.evidence.length === 0 ? ['  (none)'] : report.evidence.map((e) => `  ${e}`)),
   );
+  if (report.extensions) {
+    lines.push('extensions offered:', ...report.extensions.offered.map((e) => `  ${e}`));
+    lines.push(`extension accepted (perMessageDeflate: true): ${report.extensions.accepted || '(none)'}`);
+  }
   lines.push('problems:');
   if (report.problems.length === 0) lines.push('  (none)');
   for (const p of report.problems) lines.push(`  ${p.severity.padEnd(7)} ${p.code}: ${p.message}`);
@@ -84,6 +88,7 @@ function toJson(report: RequestReport) {
     problems: report.problems.map((p) => ({ severity: p.severity, code: p.code, message: p.message })),
     ...(report.status === undefined ? {} : { status: report.status }),
     ...(report.reason === undefined ? {} : { reason: report.reason }),
+    ...(report.extensions === undefined ? {} : { extensions: report.extensions }),
   };
 }
 

@@ -11,7 +11,8 @@ Connects once with each draft's client (rfc6455, hybi-10, hybi-07, hixie-76,
 hixie-75), sends one text message, waits for its echo and closes. Reports for
 each draft whether the handshake was accepted, the status line, the selected
 subprotocol, the Sec-WebSocket-Version list of a refusal, and whether the echo
-round trip worked.
+round trip worked. The rfc6455 attempt offers permessage-deflate, as browsers
+do, and reports the server's Sec-WebSocket-Extensions answer.
 
   --protocol P   offer subprotocol P (repeatable)
   --timeout MS   per-draft time limit (default 3000)
@@ -32,6 +33,8 @@ export interface ProbeResult {
   readonly versions: string | undefined;
   readonly echo: boolean;
   readonly error: string | undefined;
+  /** rfc6455 only: the server's Sec-WebSocket-Extensions answer to a permessage-deflate offer ('' declined). */
+  readonly compression?: string;
 }
 
 const PROBE_TEXT = 'wscompat-probe';
@@ -78,6 +81,7 @@ export async function probe(
       protocols,
       sends: draft === 'hixie-76' ? [sends[0]!, { type: 'close' }] : sends,
       timeoutMs,
+      ...(draft === 'rfc6455' ? { perMessageDeflate: { threshold: 0 } } : {}),
       ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
     });
     const failure = unreachable(url, r);
@@ -96,6 +100,9 @@ export async function probe(
       versions,
       echo: r.events.some((e) => e.type === 'text' && e.data.toString() === PROBE_TEXT),
       error: r.accepted ? undefined : (r.refusal ?? (r.timedOut ? 'timed out' : 'no answer')),
+      ...(draft === 'rfc6455' && r.accepted && h
+        ? { compression: headerValues(h.headers, 'sec-websocket-extensions').join(', ') }
+        : {}),
     });
   }
   return out;
@@ -133,6 +140,9 @@ export async function run(argv: string[]): Promise<number> {
         ...(r.protocol ? [`protocol=${r.protocol}`] : []),
         ...(r.versions ? [`versions=${r.versions}`] : []),
         ...(r.accepted ? [`echo=${r.echo ? 'ok' : 'FAILED'}`] : []),
+        ...(r.compression !== undefined
+          ? [`permessage-deflate=${r.compression ? 'accepted' : 'declined'}`]
+          : []),
         ...(r.error && !r.status ? [r.error] : []),
       ];
       process.stdout.write(`${parts.join('  ')}\n`);
