@@ -1,5 +1,5 @@
 // Every problem in a captured handshake request, not just the first (drafts.md §2-§5, §8; RFC 6455 §4.1, §4.2.1).
-import { isValidClientKey } from '../core/crypto.js';
+import { isLegacyClientKey, isValidClientKey } from '../core/crypto.js';
 import { headerList, headerValues } from '../core/headers.js';
 import { ALL_DRAFTS, type DraftId, type RequestHead } from '../core/types.js';
 import { checkHixieKey, type HixieKeyDefect } from '../family/hixie/key-number.js';
@@ -131,11 +131,13 @@ function checkVersionMarkers(head: RequestHead, add: Add): void {
   }
 }
 
-function checkHybi(head: RequestHead, add: Add): void {
+function checkHybi(head: RequestHead, draft: DraftId, add: Add): void {
   const h = head.headers;
   const keys = headerValues(h, 'Sec-WebSocket-Key');
   if (keys.length === 0) add('error', 'KEY_MISSING', 'no Sec-WebSocket-Key (RFC 6455 §4.2.1 item 5)');
   for (const key of keys) {
+    // npm ws 0.4-0.8 sent version 8 with base64 of 15 bytes; the server accepts any base64 key on 7 and 8.
+    const legacy = draft !== 'rfc6455' && isLegacyClientKey(key.trim());
     if (!isValidClientKey(key.trim())) {
       const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(key.trim())
         ? Buffer.from(key.trim(), 'base64').length
@@ -147,7 +149,7 @@ function checkHybi(head: RequestHead, add: Add): void {
             ? 'has non-zero padding bits'
             : `decodes to ${decoded} bytes`;
       add(
-        'error',
+        legacy ? 'warning' : 'error',
         'KEY_INVALID',
         `Sec-WebSocket-Key ${what}; it must be base64 of 16 bytes (RFC 6455 §4.2.1 item 5)`,
       );
@@ -248,7 +250,7 @@ export function inspect(head: RequestHead, body: Uint8Array, options?: SniffOpti
   checkVersionMarkers(head, add);
   const draft = intendedDraft(head, result);
   if (draft !== undefined) {
-    if (HYBI.includes(draft)) checkHybi(head, add);
+    if (HYBI.includes(draft)) checkHybi(head, draft, add);
     if (draft === 'hixie-76') checkHixie76(head, body, add);
     else checkNoBody(body, draft, add);
     checkOrigin(head, draft, add);

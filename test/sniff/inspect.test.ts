@@ -120,6 +120,26 @@ describe('inspect', () => {
       expect(codes(withKey(key))).toEqual(['error:KEY_INVALID']);
     });
 
+  it('versions 7 and 8 accept any base64 key (npm ws 0.4-0.8 send 15 bytes): a warning there, an error on 13', () => {
+    const key = Buffer.from(`8-${1_700_000_000_000}`).toString('base64');
+    const on = (version: string) =>
+      codes(
+        head([
+          ...HYBI.filter(([n]) => n !== 'Sec-WebSocket-Version'),
+          ['Sec-WebSocket-Version', version],
+          ['Sec-WebSocket-Key', key],
+        ]),
+      );
+    expect(on('8')).toEqual(['warning:KEY_INVALID']);
+    expect(on('7')).toEqual(['warning:KEY_INVALID']);
+    expect(on('13')).toEqual(['error:KEY_INVALID']);
+    expect(
+      codes(
+        head([...HYBI.slice(0, 4), ['Sec-WebSocket-Version', '8'], ['Sec-WebSocket-Key', 'not base64!']]),
+      ),
+    ).toEqual(['error:KEY_INVALID']);
+  });
+
   it('hybi: missing key, duplicate version, mixed markers', () => {
     expect(codes(head(HYBI))).toEqual(['error:KEY_MISSING']);
     expect(
