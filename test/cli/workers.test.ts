@@ -95,7 +95,11 @@ describe('gateway --workers 2', () => {
       return now.length === 2 && !now.includes(firstPids[0]!) ? now : undefined;
     });
     expect(replaced).toContain(firstPids[1]);
-    expect(err).toMatch(/worker \d+ exited \(SIGKILL\); replacing it/);
+    // The primary's stderr line may arrive after the new worker is visible: wait for it too.
+    const logged = await until('the replacement logged', () =>
+      /worker \d+ exited \(SIGKILL\); replacing it/.test(err) ? true : undefined,
+    );
+    expect(logged).toBe(true);
     const alive = await until('the survivors in /metrics', async () => {
       const n = await openCount(base);
       const still = clients.filter((c) => c.readyState === c.OPEN);
