@@ -121,6 +121,9 @@ export class Connection extends ConnectionCore {
     const message: DataMessage = binary
       ? { type: 'binary', data: payload, compress }
       : { type: 'text', data: payload, compress };
+    // A large compressed message is deflated by the transport, off the event loop, in its place in line.
+    const job = transport.writeDeflate ? codec.encodeDeferred?.(message, PAST) : undefined;
+    if (job !== undefined) return transport.writeDeflate!(job, cb);
     const parts = codec.encodeParts?.(message);
     if (parts !== undefined) return writeParts(transport, parts, cb);
     return transport.write(codec.encode(message, PAST), cb);

@@ -1,4 +1,5 @@
 // The byte pipe a Connection runs over: the Node layer adapts a socket to it, tests use a fake one.
+import type { DeflateJob } from '../core/types.js';
 
 /** What a transport reports to the connection bound to it. */
 export interface TransportSink {
@@ -26,6 +27,13 @@ export interface Transport {
    * buffer is congested only the latest is kept, written once the buffer drains.
    */
   writeAutoReply(bytes: Buffer): void;
+  /**
+   * Optional: queue a compressed frame whose deflate the transport runs itself (off the event loop). It takes
+   * its place in the write order now: later writes, auto replies and end() wait behind it, `cb` runs in write
+   * order, and its payload counts in writableLength until the frame is handed to the OS. A transport without
+   * it gets every frame already encoded.
+   */
+  writeDeflate?(job: DeflateJob, cb?: (err?: Error | null) => void): boolean;
   /**
    * Hold writes in memory until the matching `uncork`, then hand them to the OS together (one writev):
    * every frame one read produces leaves in one syscall. Calls nest; only the outermost uncork flushes.

@@ -1,4 +1,5 @@
 // The contracts between layers: drafts, codecs, codec events, handshakes (architecture.md "Contracts").
+import type { ZlibOptions } from 'node:zlib';
 import type { FaultName } from './faults.js';
 
 export type DraftId = 'hixie-75' | 'hixie-76' | 'hybi-07' | 'hybi-10' | 'rfc6455';
@@ -94,6 +95,12 @@ export interface Codec {
    * when the codec prefers one buffer (small or masked frames) or cannot send now (encode() then says why).
    */
   encodeParts?(message: DataMessage): readonly Buffer[] | undefined;
+  /**
+   * Optional: a large compressed data message as a deflate for the caller to run (the Node layer runs it on
+   * libuv's pool), or undefined to encode() it as usual. The message already counts in the sent history, so
+   * later messages may be encoded before this one is framed; they must be written after it. Throws as encode().
+   */
+  encodeDeferred?(message: DataMessage, options?: EncodeOptions): DeflateJob | undefined;
   readonly state: CodecState;
   /** Bytes held waiting for the rest of a frame or message (for limits and tests). */
   readonly bufferedBytes: number;
@@ -146,8 +153,28 @@ export interface Compression {
   inflate(data: Buffer, limit: number): Buffer | InflateFailure;
   /** Deflate one message (or frame) payload, without the trailing 00 00 FF FF (RFC 7692 §7.2.1). */
   deflate(data: Uint8Array): Buffer;
+  /** Messages from this many bytes up may be deflated by the caller (prepareDeflate) instead. */
+  readonly asyncThreshold: number;
+  /**
+   * deflate() split in two for a caller that runs zlib itself: the call to make (payload and history copied,
+   * so nothing the caller or later messages do changes it), the history updated now, in send order.
+   */
+  prepareDeflate(data: Uint8Array): DeflateCall;
+  /** zlib's output of a prepared call, without the trailing 00 00 FF FF. */
+  finishDeflate(deflated: Buffer): Buffer;
   /** Free the windows (the connection closed). */
   close(): void;
+}
+
+/** One zlib deflateRaw call: the codec's own copy of the payload and every option (dictionary included). */
+export interface DeflateCall {
+  readonly input: Buffer;
+  readonly options: ZlibOptions;
+}
+
+/** A compressed data frame waiting for its deflate: `frame` turns zlib's output for `input` into the frame. */
+export interface DeflateJob extends DeflateCall {
+  frame(deflated: Buffer): Buffer;
 }
 
 /** A server's compression policy: pure data, so negotiation stays a pure function (RFC 7692 §5, §7.1). */

@@ -1,8 +1,8 @@
 // The Compression a codec drives, over node:zlib's synchronous one-shot calls. Between messages a connection
 // holds no zlib context at all, only the window history a context-takeover peer may refer to, handed to zlib
 // as a dictionary; the output is bounded by maxOutputLength, so a zip bomb stops at the limit.
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Compression, InflateFailure, NegotiatedCompression } from '../core/types.js';
+import { constants, deflateRawSync, inflateRawSync, type ZlibOptions } from 'node:zlib';
+import type { Compression, DeflateCall, InflateFailure, NegotiatedCompression } from '../core/types.js';
 import { WindowHistory } from './window-history.js';
 
 /** RFC 7692 §7.2.1: the empty stored block a sync flush ends with; stripped on send, put back to inflate. */
@@ -28,6 +28,8 @@ export interface CompressionSettings {
   readonly deflateOptions: ZlibTuning;
   readonly inflateOptions: ZlibTuning;
   readonly threshold: number;
+  /** Messages from this many bytes up are deflated off the event loop where the transport can (Node). */
+  readonly asyncThreshold: number;
 }
 
 /**
@@ -63,6 +65,7 @@ const RETAIN_SLACK = 4096;
 export class ZlibCompression implements Compression {
   readonly unit: 'message' | 'frame';
   readonly threshold: number;
+  readonly asyncThreshold: number;
   private readonly sent: WindowHistory | undefined;
   private readonly received: WindowHistory | undefined;
   private readonly settings: CompressionSettings;
@@ -75,6 +78,7 @@ export class ZlibCompression implements Compression {
   ) {
     this.unit = negotiated.extension === 'permessage-deflate' ? 'message' : 'frame';
     this.threshold = settings.threshold;
+    this.asyncThreshold = settings.asyncThreshold;
     this.settings = {
       ...settings,
       deflateOptions: tuning(settings.deflateOptions),
@@ -126,23 +130,38 @@ export class ZlibCompression implements Compression {
   }
 
   deflate(data: Uint8Array): Buffer {
-    const dictionary = this.sent?.dictionary;
-    const windowBits = deflateBits(
-      this.negotiated.deflate.windowBits,
-      data.length + (dictionary?.length ?? 0),
-    );
-    const out = deflateRawSync(data, {
+    const out = deflateRawSync(data, this.deflateOptions(data.length, this.sent?.dictionary));
+    this.sent?.append(data);
+    return this.finishDeflate(out);
+  }
+
+  prepareDeflate(data: Uint8Array): DeflateCall {
+    const history = this.sent?.dictionary;
+    // Copies: the history buffer is rewritten by the next message, the caller's buffer by the caller.
+    const call = {
+      input: Buffer.from(data),
+      options: this.deflateOptions(data.length, history && Buffer.from(history)),
+    };
+    this.sent?.append(data);
+    return call;
+  }
+
+  finishDeflate(out: Buffer): Buffer {
+    const end = out.length - TAIL.length;
+    return end >= 0 && out.subarray(end).equals(TAIL) ? out.subarray(0, end) : out;
+  }
+
+  private deflateOptions(length: number, dictionary: Buffer | undefined): ZlibOptions {
+    const windowBits = deflateBits(this.negotiated.deflate.windowBits, length + (dictionary?.length ?? 0));
+    return {
       // zlib's own pairing is memLevel 8 (a 2^15-entry hash) for a 15-bit window: scaled down with it.
       memLevel: Math.max(1, Math.min(8, windowBits - 7)),
-      chunkSize: Math.min(16 * 1024, Math.max(64, data.length + 64)),
+      chunkSize: Math.min(16 * 1024, Math.max(64, length + 64)),
       ...this.settings.deflateOptions,
       windowBits,
       finishFlush: constants.Z_SYNC_FLUSH,
       ...(dictionary ? { dictionary } : {}),
-    });
-    this.sent?.append(data);
-    const end = out.length - TAIL.length;
-    return end >= 0 && out.subarray(end).equals(TAIL) ? out.subarray(0, end) : out;
+    };
   }
 
   close(): void {

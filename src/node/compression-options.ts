@@ -7,6 +7,13 @@ import {
   type ZlibTuning,
 } from '../extensions/zlib-compression.js';
 import { checkOptions, isBoolean, isNonNegativeNumber, isObject, type OptionCheck } from './options-check.js';
+import { sharedZlibPool } from './zlib-pool.js';
+
+/** Default asyncThreshold: below it a deflate costs less than the trip to a pool thread and back. */
+export const DEFAULT_ASYNC_THRESHOLD = 16 * 1024;
+
+const isPositiveInteger: OptionCheck = (v) =>
+  Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive integer';
 
 export interface PerMessageDeflateOptions {
   /** The server resets its compressor after each message (a client asks the server to). */
@@ -27,8 +34,14 @@ export interface PerMessageDeflateOptions {
   /** Messages shorter than this many bytes go uncompressed (default 1024, as ws). */
   readonly threshold?: number | undefined;
   /**
-   * Accepted for ws compatibility. wscompat's zlib work is synchronous on the connection's own thread, so it
-   * never queues on libuv's thread pool: at most one operation runs at a time whatever this says.
+   * Messages from this many bytes up are deflated on libuv's thread pool instead of the event loop (default
+   * 16384; Infinity keeps every deflate on the event loop). Smaller ones deflate inline, where the hop to a
+   * pool thread would cost more than it saves.
+   */
+  readonly asyncThreshold?: number | undefined;
+  /**
+   * Deflates that may run on libuv's pool at once, process-wide, as ws's (default UV_THREADPOOL_SIZE - 1,
+   * at least 1: one thread stays free for dns and fs). The last server or client created with it sets it.
    */
   readonly concurrencyLimit?: number | undefined;
   /**
@@ -67,7 +80,8 @@ const SPEC: Readonly<Record<keyof PerMessageDeflateOptions, OptionCheck>> = {
   zlibDeflateOptions: isZlibTuning,
   zlibInflateOptions: isZlibTuning,
   threshold: isNonNegativeNumber,
-  concurrencyLimit: isNonNegativeNumber,
+  asyncThreshold: isNonNegativeNumber,
+  concurrencyLimit: isPositiveInteger,
   deflateFrame: isBoolean,
 };
 
@@ -85,6 +99,8 @@ export function resolveCompression(
     value === true ? {} : value,
     SPEC,
   ) as PerMessageDeflateOptions;
+  // Process-wide, as ws's limiter.
+  if (o.concurrencyLimit !== undefined) sharedZlibPool().limit = o.concurrencyLimit;
   return {
     policy: {
       serverNoContextTakeover: o.serverNoContextTakeover ?? false,
@@ -97,6 +113,7 @@ export function resolveCompression(
       deflateOptions: o.zlibDeflateOptions ?? {},
       inflateOptions: o.zlibInflateOptions ?? {},
       threshold: o.threshold ?? 1024,
+      asyncThreshold: o.asyncThreshold ?? DEFAULT_ASYNC_THRESHOLD,
     },
   };
 }

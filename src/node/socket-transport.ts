@@ -3,7 +3,10 @@
 // coalesce, and what the connection holds counts against the server's byte budget.
 import type { Duplex } from 'node:stream';
 import type { Transport, TransportSink } from '../connection/transport.js';
+import type { DeflateJob } from '../core/types.js';
 import type { ByteBudget } from './byte-budget.js';
+import { DeferredWrites, type SlotOutput } from './deferred-writes.js';
+import { sharedZlibPool } from './zlib-pool.js';
 
 /** Default writeHighWaterMark: bytes queued for a peer beyond which we stop reading from it. */
 export const DEFAULT_WRITE_HIGH_WATER_MARK = 1024 * 1024;
@@ -67,6 +70,12 @@ export class SocketTransport implements Transport {
   private counted = 0;
   /** Writes since the write buffer was last empty. */
   private queued = 0;
+  /** Frames being deflated on libuv's pool and the writes behind them; made by the first such frame. */
+  private deferred: DeferredWrites | undefined;
+  /** A write returned false while frames were deflating: 'drain' follows once they have all left. */
+  private drainDeferred = false;
+  /** end() was called: it may still wait behind deflating frames, but nothing more is accepted. */
+  private ending = false;
 
   constructor(
     private readonly socket: ByteStream,
@@ -79,10 +88,35 @@ export class SocketTransport implements Transport {
 
   write(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {
     const socket = this.socket;
-    if (socket.destroyed || socket.writableEnded) {
+    if (socket.destroyed || socket.writableEnded || this.ending) {
       if (cb) queueMicrotask(() => cb(new Error('the socket is closed')));
       return false;
     }
+    const deferred = this.deferred;
+    if (deferred?.busy) {
+      deferred.write(bytes, cb);
+      return this.withinBudget();
+    }
+    return this.direct(bytes, cb);
+  }
+
+  /**
+   * A compressed frame whose deflate runs on libuv's pool (zlib-pool.ts): it takes its place in the write
+   * order now, and what is written meanwhile waits behind it (deferred-writes.ts).
+   */
+  writeDeflate(job: DeflateJob, cb?: (err?: Error | null) => void): boolean {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded || this.ending) {
+      if (cb) queueMicrotask(() => cb(new Error('the socket is closed')));
+      return false;
+    }
+    this.deferred ??= new DeferredWrites(sharedZlibPool(), this.slotOutput());
+    this.deferred.deflate(job, cb);
+    return this.withinBudget();
+  }
+
+  private direct(bytes: Buffer, cb?: (err?: Error | null) => void): boolean {
+    const socket = this.socket;
     if (socket.writableLength === 0) this.queued = 0;
     this.queued++;
     if (
@@ -102,6 +136,39 @@ export class SocketTransport implements Transport {
     });
   }
 
+  /**
+   * While frames wait behind a deflate, the payloads count as buffered: past writeHighWaterMark the caller
+   * hears false and reading pauses, until they have all been handed to the OS.
+   */
+  private withinBudget(): boolean {
+    // Deflated inline and written already: as direct() answers.
+    if (!this.deferred?.busy) return !this.socket.writableNeedDrain;
+    if (this.writableLength <= this.limits.writeHighWaterMark) return true;
+    this.drainDeferred = true;
+    if (!this.congested) {
+      this.congested = true;
+      this.socket.pause();
+    }
+    return false;
+  }
+
+  private slotOutput(): SlotOutput {
+    return {
+      write: (bytes, cb) => {
+        if (!this.socket.destroyed && !this.socket.writableEnded) this.direct(bytes, cb);
+      },
+      end: () => this.socket.end(),
+      cork: () => this.socket.cork(),
+      uncork: () => this.socket.uncork(),
+      fail: () => this.destroy(),
+      flushed: () => {
+        if (!this.drainDeferred) return;
+        this.drainDeferred = false;
+        this.drained();
+      },
+    };
+  }
+
   writeAutoReply(bytes: Buffer): void {
     if (this.congested) this.reply = bytes;
     else this.write(bytes);
@@ -115,16 +182,20 @@ export class SocketTransport implements Transport {
     this.socket.uncork();
   }
 
+  /** After every deflating frame and what waits behind it. */
   end(): void {
-    this.socket.end();
+    this.ending = true;
+    if (this.deferred?.busy) this.deferred.end();
+    else this.socket.end();
   }
 
   destroy(): void {
+    this.deferred?.drop();
     this.socket.destroy();
   }
 
   get writableLength(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + (this.deferred?.bytes ?? 0);
   }
 
   pause(): void {
@@ -185,7 +256,8 @@ export class SocketTransport implements Transport {
 
   /** The write that marked congestion has left: the held pong goes out and reading resumes. */
   private uncongest(): void {
-    if (!this.congested) return;
+    // Over the budget with frames still deflating: their flush uncongests.
+    if (!this.congested || (this.drainDeferred && this.deferred?.busy)) return;
     this.congested = false;
     const reply = this.reply;
     this.reply = undefined;
@@ -194,6 +266,7 @@ export class SocketTransport implements Transport {
   }
 
   closed(): void {
+    this.deferred?.drop();
     if (this.limits.budget) this.limits.budget.shared.used -= this.counted;
     this.counted = 0;
     this.reply = undefined;

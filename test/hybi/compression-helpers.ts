@@ -42,7 +42,7 @@ export function negotiatePair(
   return { server: accepted.negotiated, client: answer.negotiated, header: accepted.header };
 }
 
-export const SETTINGS = { deflateOptions: {}, inflateOptions: {}, threshold: 0 };
+export const SETTINGS = { deflateOptions: {}, inflateOptions: {}, threshold: 0, asyncThreshold: 16 * 1024 };
 
 export function compressedCodec(
   draft: Draft,

@@ -9,6 +9,7 @@ import {
   type Compression,
   type DataMessage,
   DEFAULT_MAX_FRAGMENTS,
+  type DeflateJob,
   type EncodeOptions,
   type OutboundMessage,
   type Role,
@@ -130,6 +131,25 @@ export class HybiCodec implements Codec, FrameSink {
       default:
         throw new UsageError('INVALID_MESSAGE', 'unknown message type');
     }
+  }
+
+  /**
+   * Codec.encodeDeferred: a message from the compression's asyncThreshold up as a deflate to run elsewhere.
+   * The sent history is updated now, so what follows may be encoded at once; `frame` adds RSV1 and the mask.
+   */
+  encodeDeferred(message: DataMessage, options?: EncodeOptions): DeflateJob | undefined {
+    const c = this.compression;
+    const data = message.data;
+    const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (c === undefined || length < c.asyncThreshold || !this.compresses(message.compress, length))
+      return undefined;
+    if (this.state !== 'open' && options?.pastClose !== true)
+      throw new UsageError('NOT_OPEN', `cannot send: the connection is ${this.state}`);
+    if (message.type === 'text' && typeof data !== 'string' && !isValidUtf8(data))
+      throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
+    const opcode = (message.type === 'text' ? OP_TEXT : OP_BINARY) | RSV1;
+    const call = c.prepareDeflate(typeof data === 'string' ? Buffer.from(data) : data);
+    return { ...call, frame: (deflated) => encodeFrame(opcode, c.finishDeflate(deflated), this.mask()) };
   }
 
   /** Compress when an extension was negotiated, the sender did not opt out and the message is long enough. */
