@@ -56,10 +56,13 @@ export class DeferredWrites {
   write(bytes: Buffer, cb: Callback | undefined): void {
     this.slots.push({ bytes, size: bytes.length, end: false, cb, ticket: undefined });
     this.bytes += bytes.length;
+    // Nothing pending ahead (a deflate finished inline): straight through.
+    if (this.slots.length === 1) this.flush();
   }
 
   end(): void {
     this.slots.push({ bytes: EMPTY, size: 0, end: true, cb: undefined, ticket: undefined });
+    if (this.slots.length === 1) this.flush();
   }
 
   /** The transport closed: free every deflate, fail every callback, write nothing more. */
