@@ -1,6 +1,7 @@
 // Large compressed messages deflate on libuv's pool (asyncThreshold) while the Connection contract holds:
 // frames leave in send order, callbacks run in order, the close waits behind pending deflates, terminate()
 // frees them, bufferedAmount and backpressure count them. Checked against the npm `ws` 8 peer over loopback.
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -9,6 +10,8 @@ import type { ServerOptions } from '../../src/node/server-options.js';
 import { sharedZlibPool } from '../../src/node/zlib-pool.js';
 import { jsonLike } from '../hybi/compression-helpers.js';
 import { closeServer, once, openClient, startEchoServer, until } from '../node/helpers.js';
+import { runChild } from '../support/child.js';
+import { runs } from '../support/fc-runs.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -208,7 +211,72 @@ describe('large compressed messages deflate off the event loop, in order', () =>
         expect(events).toEqual(sent);
         for (const c of cleanups.splice(0).reverse()) await c();
       }),
-      { numRuns: 15 },
+      { numRuns: runs(15) },
     );
   });
+});
+
+describe('the same path for deflate-frame and for Python websockets', () => {
+  it('x-webkit-deflate-frame, our client to our server: large frames deflate off the loop, echoed in order', async () => {
+    const { server, port } = await startEchoServer({ perMessageDeflate: true });
+    cleanups.push(() => closeServer(server));
+    const conn = await openClient(
+      `ws://127.0.0.1:${port}`,
+      { perMessageDeflate: { deflateFrame: true } },
+      cleanups,
+    );
+    expect(conn.extensions).toBe('x-webkit-deflate-frame');
+    const pool = sharedZlibPool();
+    const inline = pool.inlineRuns;
+    pool.peakRunning = 0;
+    const got: string[] = [];
+    conn.on('message', (d: Buffer) => got.push(`text:${d.length}:${hash(d)}`));
+    const sent = [LARGE, 'a', jsonLike(30_000, 9), jsonLike(2000, 8), LARGE].map((m) => {
+      conn.send(m);
+      return expectText(m);
+    });
+    await until(() => got.length === sent.length);
+    expect(got).toEqual(sent);
+    expect(pool.peakRunning).toBeGreaterThan(0);
+    expect(pool.inlineRuns).toBe(inline);
+  });
+
+  const PYTHON = '/usr/bin/python3';
+  const PY_READER = `
+import asyncio, hashlib, json, sys, websockets
+async def main(url):
+    async with websockets.connect(url, max_size=2**24) as ws:
+        got = []
+        try:
+            while True:
+                m = await ws.recv()
+                got.append([len(m), hashlib.sha1(m.encode() if isinstance(m, str) else m).hexdigest()])
+        except websockets.ConnectionClosed:
+            pass
+        print(json.dumps({"ext": ws.response_headers.get("Sec-WebSocket-Extensions"), "got": got, "code": ws.close_code}))
+asyncio.run(main(sys.argv[1]))
+`;
+  it.skipIf(!existsSync(PYTHON))(
+    'Python websockets gets a burst of mixed sizes, then the close',
+    async () => {
+      const { createHash } = await import('node:crypto');
+      const { server, port } = await startEchoServer({ perMessageDeflate: true });
+      cleanups.push(() => closeServer(server));
+      const messages = Array.from({ length: 12 }, (_, i) =>
+        jsonLike(i % 3 === 0 ? 80_000 : 500 * i, 300 + i),
+      );
+      server.on('connection', (c: Connection) => {
+        for (const m of messages) c.send(m);
+        c.close(1000, 'all sent');
+      });
+      const out = JSON.parse(await runChild(PYTHON, ['-c', PY_READER, `ws://127.0.0.1:${port}/`], '')) as {
+        ext: string;
+        got: [number, string][];
+        code: number;
+      };
+      expect(out.ext).toMatch(/^permessage-deflate/);
+      expect(out.got).toEqual(messages.map((m) => [m.length, createHash('sha1').update(m).digest('hex')]));
+      expect(out.code).toBe(1000);
+    },
+  );
 });

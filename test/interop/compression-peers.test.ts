@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connection/connection.js';
 import { jsonLike } from '../hybi/compression-helpers.js';
 import { closeServer, openClient, startEchoServer } from '../node/helpers.js';
+import { runChild } from '../support/child.js';
 
 const PYTHON = '/usr/bin/python3';
 const CHROMIUM = '/usr/bin/chromium';
@@ -18,28 +19,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** Run a child to completion (bounded), feeding `input`; resolves with its stdout. */
-function runChild(cmd: string, args: string[], input: string, ms = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill(), ms);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${cmd} exited ${code}: ${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
 
 const hasPythonWebsockets =
   existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import websockets'], { timeout: 10_000 }).status === 0;
