@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { EMPTY } from '../core/bytes.js';
 import { getDraft } from '../drafts.js';
+import { acceptExtensionOffers } from '../extensions/negotiate.js';
 import { openServerConnection } from './open-server.js';
 import type { UpgradeHost } from './upgrade.js';
 import { chooseProtocol, HandshakeAttempt, verify } from './upgrade-hooks.js';
@@ -121,9 +122,23 @@ function accept(
 ): undefined {
   const stream: ServerHttp2Stream = req.stream;
   if (stream.destroyed) return undefined;
-  stream.respond({ ':status': 200, ...(protocol ? { 'sec-websocket-protocol': protocol } : {}) });
+  // The same negotiation as the HTTP/1.1 101 (RFC 8441 §5: the extensions header keeps its meaning).
+  const offers = header(req, 'sec-websocket-extensions');
+  const policy = host.options.perMessageDeflate?.policy;
+  const ext = policy && offers !== undefined ? acceptExtensionOffers([offers], policy) : undefined;
+  stream.respond({
+    ':status': 200,
+    ...(protocol ? { 'sec-websocket-protocol': protocol } : {}),
+    ...(ext ? { 'sec-websocket-extensions': ext.header } : {}),
+  });
   const url = header(req, ':path') ?? '/';
-  const accepted = { draft: 'rfc6455' as const, url, protocol: protocol ?? '', extensions: '' };
+  const accepted = {
+    draft: 'rfc6455' as const,
+    url,
+    protocol: protocol ?? '',
+    extensions: ext?.header ?? '',
+    ...(ext ? { compression: ext.negotiated } : {}),
+  };
   openServerConnection(host, stream, accepted, req as unknown as IncomingMessage, done, EMPTY);
   return undefined;
 }
