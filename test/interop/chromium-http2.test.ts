@@ -57,4 +57,46 @@ describe.skipIf(!existsSync(CHROMIUM) || !haveOpenssl)('Chromium over HTTP/2 (RF
       cert.remove();
     }
   });
+
+  it('serve --http2 --permessage-deflate: Chromium negotiates permessage-deflate on its HTTP/2 stream', {
+    timeout: 60_000,
+  }, async () => {
+    const cert = makeTestCert();
+    const { server, url } = await startServe({
+      ...{ port: 0, host: '127.0.0.1', drafts: ['rfc6455'], maxPayload: undefined, protocols: undefined },
+      tls: { cert: cert.certFile, key: cert.keyFile },
+      quiet: true,
+      http2: true,
+      perMessageDeflate: { threshold: 0 },
+    });
+    const opened: { conn: Connection; req: IncomingMessage }[] = [];
+    server.on('connection', (conn: Connection, req: IncomingMessage) => opened.push({ conn, req }));
+    const profile = mkdtempSync(join(tmpdir(), 'wscompat-chromium-h2-deflate-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      ignoreHTTPSErrors: true,
+      args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'],
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(url.replace(/^wss/, 'https').replace('127.0.0.1', 'localhost'));
+      await page.waitForSelector('body[data-ready-state="1"]', { timeout: 20_000 });
+      expect(opened[0]!.req.httpVersion).toBe('2.0');
+      const shown = await page.getAttribute('body', 'data-extensions');
+      expect(shown).toMatch(/^permessage-deflate/);
+      expect(opened[0]!.conn.extensions).toBe(shown);
+      // Compressed both ways (threshold 0): Chromium inflates our echo to what it sent.
+      const long = 'compressed over h2 '.repeat(200);
+      await page.fill('#text', long);
+      await page.click('button:text("send")');
+      await page.waitForSelector('span.echo', { state: 'attached', timeout: 20_000 });
+      expect(await page.textContent('span.echo')).toBe(long);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      await closeServer(server);
+      cert.remove();
+    }
+  });
 });
