@@ -109,6 +109,38 @@ describe.skipIf(!haveOpenssl)('permessage-deflate over HTTP/2 (RFC 8441)', () =>
     await once(conn, 'close');
   });
 
+  it("'headers' over HTTP/2: listeners see the 200's fields and what they push is sent", async () => {
+    const seen: string[][] = [];
+    const edit = (lines: string[]) => {
+      seen.push([...lines]);
+      lines.push('Set-Cookie: a=1', 'set-cookie: b=2', 'Connection: keep-alive', 'X-Served-By: test');
+    };
+    server.on('headers', edit);
+    const session = http2Connect(`https://localhost:${port}`, { ca: cert.cert });
+    try {
+      const stream = session.request({
+        ':method': 'CONNECT',
+        ':protocol': 'websocket',
+        ':scheme': 'https',
+        ':path': '/headers',
+        ':authority': `localhost:${port}`,
+        'sec-websocket-version': '13',
+        'sec-websocket-extensions': 'permessage-deflate',
+      });
+      const [headers] = await once<[Record<string, unknown>]>(stream, 'response');
+      expect(seen).toEqual([['HTTP/2 200', 'sec-websocket-extensions: permessage-deflate']]);
+      expect(headers[':status']).toBe(200);
+      expect(headers['set-cookie']).toEqual(['a=1', 'b=2']);
+      expect(headers['x-served-by']).toBe('test');
+      expect(headers.connection).toBeUndefined();
+      expect(headers['sec-websocket-extensions']).toBe('permessage-deflate');
+      stream.close();
+    } finally {
+      server.off('headers', edit);
+      session.close();
+    }
+  });
+
   it('client: an extension answer that was not offered fails the handshake', async () => {
     // A server of our own making: it allows extended CONNECT and answers with an extension nobody offered.
     const h2 = createSecureServer({
