@@ -4,13 +4,12 @@
 // our server where each message refers back to the ones before. Run with
 // `npx tsx scripts/record-compressed-clients.ts`; writes fixtures/rfc6455/*.trace.
 import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import { createServer } from '../src/node/server.js';
 import type { ExpectedEvent, ScriptedSend } from '../src/replay/fixture.js';
 import { fixtureFromRecording } from '../src/replay/from-recording.js';
 import { runLiveClient } from '../src/replay/live-client.js';
 import type { RecordedConnection } from '../src/replay/recorder.js';
-import { DEFAULTS, recordOne, writeTrace } from './record-lib.js';
+import { DEFAULTS, recordOne, writeTrace, wsSendInTurn } from './record-lib.js';
 import { type PeerServer, startPythonServer, startWsServer } from './record-servers.js';
 
 /** Every wscompat and ws server here runs with this option: one `serve` command line fits all their traces. */
@@ -87,21 +86,7 @@ const RECORDS = Array.from({ length: 5 }, (_, i) =>
   JSON.stringify({ type: 'update', user: 'alice@example.com', room: 'general', seq: i, text: `status ${i}` }),
 );
 
-async function wsContextTakeover(port: number): Promise<void> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: { threshold: 0 } });
-  await new Promise<void>((resolve, reject) => {
-    const queue = [...RECORDS];
-    const next = (): void => {
-      const m = queue.shift();
-      if (m === undefined) ws.close(1000, 'bye');
-      else ws.send(m);
-    };
-    ws.on('open', next);
-    ws.on('message', next);
-    ws.on('close', () => resolve());
-    ws.on('error', reject);
-  });
-}
+const wsContextTakeover = (port: number): Promise<void> => wsSendInTurn(port, RECORDS, { threshold: 0 });
 
 async function main(): Promise<void> {
   const ours = await ourServer();
