@@ -43,7 +43,7 @@ options:
                      x-webkit-deflate-frame / deflate-frame (default off: the trace corpus assumes a server
                      that declines every offer)
   --no-permessage-deflate
-                     decline every compression offer (the default; conflicts with the flags below)
+                     decline every compression offer (the default; a usage error with the flags below)
   --deflate-threshold N
                      messages shorter than N bytes are sent uncompressed (default 1024)
   --deflate-level N  zlib compression level 0-9 (default 6)
@@ -57,7 +57,7 @@ options:
   --client-no-context-takeover
                      require clients to reset theirs (no inflate history kept between messages)
   --no-deflate-frame accept permessage-deflate only, not the legacy deflate-frame offers
-                     Each of these tuning flags implies --permessage-deflate.
+                     (each tuning flag from --deflate-threshold on implies --permessage-deflate)
   --http2            with TLS: HTTP/2 (RFC 8441 WebSockets) and HTTP/1.1 (every draft) on one port, by ALPN
   --workers N|auto   worker processes sharing the port (default 1; auto = CPU count)
   --drain-timeout D  on SIGTERM/SIGINT, give connections D to close (1001) before dropping them
