@@ -5,11 +5,10 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import WebSocket from 'ws';
 import { createServer } from '../src/node/server.js';
 import { serializeFixture } from '../src/replay/fixture-write.js';
 import { fixtureFromRecording } from '../src/replay/from-recording.js';
-import { FIXTURES, recordOne } from './record-lib.js';
+import { FIXTURES, recordOne, wsSendInTurn } from './record-lib.js';
 
 const COMPRESSION = { threshold: 64 };
 const LONG = JSON.stringify(
@@ -17,21 +16,7 @@ const LONG = JSON.stringify(
 );
 const MESSAGES = ['Hello', LONG, LONG];
 
-async function wsRun(port: number): Promise<void> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: { threshold: 64 } });
-  await new Promise<void>((resolve, reject) => {
-    const queue = [...MESSAGES];
-    const next = (): void => {
-      const m = queue.shift();
-      if (m === undefined) ws.close(1000, 'bye');
-      else ws.send(m);
-    };
-    ws.on('open', next);
-    ws.on('message', next);
-    ws.on('close', () => resolve());
-    ws.on('error', reject);
-  });
-}
+const wsRun = (port: number): Promise<void> => wsSendInTurn(port, MESSAGES, { threshold: 64 });
 
 const PY = `
 import asyncio, json, sys, websockets

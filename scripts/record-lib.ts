@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import type { DraftId } from '../src/core/types.js';
 import { type FixtureInput, serializeFixture } from '../src/replay/fixture-write.js';
 import type { RecordedConnection } from '../src/replay/recorder.js';
@@ -118,4 +119,25 @@ export function writeTrace(name: string, meta: TraceMeta, rec: RecordedConnectio
   const file = join(dir, `${name}.trace`);
   writeFileSync(file, serializeFixture({ ...meta, segments: rec.segments }));
   return file;
+}
+
+/** npm ws client: sends each message after the echo of the one before, then closes 1000 "bye". */
+export async function wsSendInTurn(
+  port: number,
+  messages: readonly string[],
+  perMessageDeflate: { threshold: number },
+): Promise<void> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate });
+  await new Promise<void>((resolve, reject) => {
+    const queue = [...messages];
+    const next = (): void => {
+      const m = queue.shift();
+      if (m === undefined) ws.close(1000, 'bye');
+      else ws.send(m);
+    };
+    ws.on('open', next);
+    ws.on('message', next);
+    ws.on('close', () => resolve());
+    ws.on('error', reject);
+  });
 }

@@ -1,4 +1,5 @@
 // Real echo servers written by others, started on loopback for trace recording and live-replay tests.
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
@@ -26,7 +27,9 @@ interface DriverModule {
 }
 
 /** npm `ws` 8 server (accepts Sec-WebSocket-Version 8 and 13), echoing every message. */
-export function startWsServer(options: { perMessageDeflate?: boolean } = {}): Promise<PeerServer> {
+export function startWsServer(
+  options: { perMessageDeflate?: boolean | { threshold?: number } } = {},
+): Promise<PeerServer> {
   return new Promise((resolve) => {
     const wss = new WebSocketServer({
       host: '127.0.0.1',
@@ -89,6 +92,50 @@ export function startDriverServer(
           new Promise((res) => {
             for (const s of sockets) s.destroy();
             server.close(() => res());
+          }),
+      });
+    });
+  });
+}
+
+/** Debian's python3 (python3-websockets lives there, not in pyenv's python on PATH). */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+const PY_ECHO = `
+import asyncio, websockets
+async def echo(ws, path=None):
+    async for m in ws:
+        await ws.send(m)
+async def main():
+    async with websockets.serve(echo, "127.0.0.1", 0) as server:
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.sleep(120)
+asyncio.run(main())
+`;
+
+/** Python websockets 10.4 echo server with its defaults (permessage-deflate on); at most 120 s. */
+export function startPythonServer(): Promise<PeerServer> {
+  const child = spawn(DEBIAN_PYTHON, ['-c', PY_ECHO], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('the Python server did not print its port'));
+    }, 15_000);
+    child.once('exit', (code) => reject(new Error(`the Python server exited with ${code}`)));
+    child.stdout.on('data', (d: Buffer) => {
+      out += String(d);
+      const m = /^(\d+)\n/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        name: 'python-websockets',
+        port: Number(m[1]),
+        close: () =>
+          new Promise((res) => {
+            if (child.exitCode !== null) return res();
+            child.once('exit', () => res());
+            child.kill();
           }),
       });
     });

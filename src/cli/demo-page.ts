@@ -1,5 +1,5 @@
 // The page `wscompat serve` shows on GET /: opens a WebSocket back to the server, shows readyState, the
-// draft the server negotiated, and echoes. Its script is ES5 using nothing newer than Safari 5 and the
+// draft and extensions (compression) the server negotiated, and echoes. Its script is ES5 using nothing newer than Safari 5 and the
 // Android 4 browser have (no dataset, no hidden attribute, no bind): the devices this project exists for.
 // test/cli/demo-page.test.ts parses it at ecmaVersion 5 and checks it against a list of newer APIs.
 
@@ -56,10 +56,17 @@ const SCRIPT = `
     shown = -1;
     announced = false;
     setText('draft', '-');
+    setText('extensions', '-');
     ws = new WebSocket(url);
     setText('url', url);
     showState();
-    ws.onopen = function () { showState(); };
+    ws.onopen = function () {
+      showState();
+      // Older engines have no extensions attribute: they negotiate none.
+      var ext = ws.extensions ? String(ws.extensions) : 'none';
+      setText('extensions', ext);
+      document.body.setAttribute('data-extensions', ext);
+    };
     ws.onmessage = onMessage;
     ws.onerror = function () { log('error'); };
     ws.onclose = onClose;
@@ -105,7 +112,8 @@ export function demoPage(): string {
 <body>
 <h1>wscompat echo</h1>
 <p>WebSocket: <span id="url"></span><br>
-draft: <span id="draft">-</span> &mdash; readyState <span id="state">-</span></p>
+draft: <span id="draft">-</span> &mdash; readyState <span id="state">-</span><br>
+compression: <span id="extensions">-</span></p>
 <form id="form" action="#"><input id="text" value="hello" autocomplete="off"> <button>send</button></form>
 <p><button id="reconnect" type="button">reconnect</button> <button id="close" type="button">close</button></p>
 <div id="log"></div>

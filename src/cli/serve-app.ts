@@ -14,11 +14,13 @@ function originOf(req: IncomingMessage): string | undefined {
   return Array.isArray(o) ? o[0] : o;
 }
 
-/** One line per connection for the operator: draft, path (with query) and origin. */
+/** One line per connection for the operator: draft, path (with query), origin, address and extensions. */
 export function connectionLine(conn: Connection, req: IncomingMessage): string {
   const origin = originOf(req);
   const from = req.socket.remoteAddress ?? '?';
-  return `connection ${conn.draft} path=${req.url ?? '/'} origin=${origin === undefined ? '-' : JSON.stringify(origin)} from=${from}\n`;
+  // Only connections that negotiated compression name it, so the common line stays as it always was.
+  const ext = conn.extensions === '' ? '' : ` extensions=${JSON.stringify(conn.extensions)}`;
+  return `connection ${conn.draft} path=${req.url ?? '/'} origin=${origin === undefined ? '-' : JSON.stringify(origin)} from=${from}${ext}\n`;
 }
 
 export function echo(conn: Connection, req: IncomingMessage): void {

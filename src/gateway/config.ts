@@ -40,6 +40,10 @@ export const SETTINGS = {
   // Read by the CLI, not createGateway: `auto` or a count of worker processes sharing the port.
   workers: 'string',
   drainTimeout: 'duration',
+  // `true`, `false` or createServer's / connect's perMessageDeflate object. Their flags are the CLI's own
+  // (`--permessage-deflate`, `--upstream-permessage-deflate` and the tuning flags), not the kebab-case key.
+  perMessageDeflate: 'compression',
+  upstreamPerMessageDeflate: 'compression',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -100,6 +104,11 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: host ? host : '0.0.0.0', port };
 }
 
+const KIND_NAMES: Partial<Record<string, string>> = {
+  list: 'a list of strings',
+  compression: 'true, false or a perMessageDeflate object',
+};
+
 /** The JSON config file: an object of known keys, checked before any flag is applied. */
 export function readConfigFile(file: string): RawSettings {
   let text: string;
@@ -126,11 +135,10 @@ export function readConfigFile(file: string): RawSettings {
           ? typeof v === 'boolean'
           : kind === 'string'
             ? typeof v === 'string'
-            : typeof v === 'string' || typeof v === 'number';
-    if (!ok)
-      throw new ConfigError(
-        `config: '${key}' in ${file} must be a ${kind === 'list' ? 'list of strings' : kind}`,
-      );
+            : kind === 'compression'
+              ? typeof v === 'boolean' || (typeof v === 'object' && v !== null && !Array.isArray(v))
+              : typeof v === 'string' || typeof v === 'number';
+    if (!ok) throw new ConfigError(`config: '${key}' in ${file} must be ${KIND_NAMES[kind] ?? `a ${kind}`}`);
   }
   return json as RawSettings;
 }
@@ -183,6 +191,11 @@ export function toGatewayOptions(s: RawSettings): { options: GatewayOptions; qui
   if (s.proxyProtocol === true) o.proxyProtocol = true;
   if (typeof s.upstreamCa === 'string') o.upstreamCa = readPem(s.upstreamCa, 'upstreamCa');
   if (s.upstreamInsecure === true) o.upstreamRejectUnauthorized = false;
+  // Checked by createGateway with createServer's and connect's rules (a TypeError, a usage error in the CLI).
+  for (const k of ['perMessageDeflate', 'upstreamPerMessageDeflate'] as const)
+    if (s[k] !== undefined) o[k] = s[k];
+  if (s.upstreamPerMessageDeflate && s.upstream.startsWith('tcp:'))
+    throw new ConfigError('upstreamPerMessageDeflate needs a ws:// or wss:// upstream, not tcp://');
   for (const k of ['healthPath', 'metricsPath'] as const)
     if (s[k] !== undefined) o[k] = s[k] === 'off' ? false : s[k];
   return { options: o as unknown as GatewayOptions, quiet: s.quiet === true };

@@ -6,8 +6,10 @@ import type { Connection } from '../connection/connection.js';
 import { HANDSHAKE_FAILED, OPEN, SET_ABORT } from '../connection/internal.js';
 import { cryptoRng } from '../core/rng.js';
 import { getDraft } from '../drafts.js';
+import { extensionOffer, readExtensionAnswer } from '../extensions/negotiate.js';
 import { HandshakeError } from './client.js';
 import type { ResolvedClientOptions } from './client-options.js';
+import { createCompression } from './compression-options.js';
 import { SocketTransport } from './socket-transport.js';
 
 /** A session of our own for one WebSocket (closed with it), to the URL's host over TLS. */
@@ -107,6 +109,8 @@ export function handshakeOverHttp2(
       'sec-websocket-version': '13',
     };
     if (o.protocols.length > 0) headers['sec-websocket-protocol'] = o.protocols.join(', ');
+    const policy = o.perMessageDeflate?.policy;
+    if (policy) headers['sec-websocket-extensions'] = extensionOffer(policy);
     if (o.origin !== undefined) headers.origin = o.origin;
     for (const [name, value] of o.headers) headers[name.toLowerCase()] = value;
     let s: ClientHttp2Stream;
@@ -133,6 +137,14 @@ export function handshakeOverHttp2(
         fail(new HandshakeError(`server chose subprotocol '${protocol}', which was not offered`));
         return;
       }
+      // The same reading as of a 101: an extension not offered, or a parameter outside the offer, fails.
+      const rawExt = h['sec-websocket-extensions'];
+      const extValues = rawExt === undefined ? [] : Array.isArray(rawExt) ? rawExt : [rawExt];
+      const ext = readExtensionAnswer(extValues, policy);
+      if (!ext.ok) {
+        fail(new HandshakeError(ext.reason));
+        return;
+      }
       cleanup();
       s.removeAllListeners('close');
       s.pause();
@@ -141,9 +153,13 @@ export function handshakeOverHttp2(
       const transport = new SocketTransport(s);
       conn[OPEN]({
         transport,
-        codec: draft.createCodec('client', { maxPayload: o.maxPayload, rng: o.rng ?? cryptoRng }),
+        codec: draft.createCodec('client', {
+          maxPayload: o.maxPayload,
+          rng: o.rng ?? cryptoRng,
+          ...createCompression(ext.negotiated, o.perMessageDeflate),
+        }),
         protocol,
-        extensions: '',
+        extensions: extValues.join(', '),
         emitOpen: true,
       });
       transport.start(Buffer.alloc(0), true);

@@ -1,12 +1,13 @@
 // The server side of RFC 8441: a WebSocket on one HTTP/2 stream, opened by an extended CONNECT
 // (:method CONNECT, :protocol websocket) and answered 200. No key, no 101: the stream is the pipe, its
 // flow control is the backpressure, and RFC 6455 framing (masking included) runs on it unchanged (§5).
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Http2ServerRequest, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { EMPTY } from '../core/bytes.js';
 import { getDraft } from '../drafts.js';
+import { acceptExtensionOffers } from '../extensions/negotiate.js';
 import { openServerConnection } from './open-server.js';
 import type { UpgradeHost } from './upgrade.js';
 import { chooseProtocol, HandshakeAttempt, verify } from './upgrade-hooks.js';
@@ -113,6 +114,40 @@ async function runHooks(
   accept(host, req, chosen, done);
 }
 
+/** Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); Node would reset the stream for them. */
+const CONNECTION_SPECIFIC = new Set([
+  'connection',
+  'upgrade',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+]);
+
+/**
+ * ws's 'headers' event over HTTP/2: listeners get `HTTP/2 200` then `Name: value` lines and may push more;
+ * the header lines are what the 200 carries (names lower-cased, repeated names kept, pseudo-headers and
+ * connection-specific fields dropped). The status line is informative: the answer stays 200.
+ */
+function editedAnswer(
+  host: UpgradeHost,
+  answer: Record<string, string>,
+  req: Http2ServerRequest,
+): OutgoingHttpHeaders {
+  const lines = ['HTTP/2 200', ...Object.entries(answer).map(([n, v]) => `${n}: ${v}`)];
+  host.editHeaders(lines, req as unknown as IncomingMessage);
+  const out: OutgoingHttpHeaders = { ':status': 200 };
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':', 1);
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (name.startsWith(':') || CONNECTION_SPECIFIC.has(name)) continue;
+    const value = line.slice(colon + 1).trim();
+    const prev = out[name];
+    out[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [String(prev)]), value];
+  }
+  return out;
+}
+
 function accept(
   host: UpgradeHost,
   req: Http2ServerRequest,
@@ -121,9 +156,23 @@ function accept(
 ): undefined {
   const stream: ServerHttp2Stream = req.stream;
   if (stream.destroyed) return undefined;
-  stream.respond({ ':status': 200, ...(protocol ? { 'sec-websocket-protocol': protocol } : {}) });
+  // The same negotiation as the HTTP/1.1 101 (RFC 8441 §5: the extensions header keeps its meaning).
+  const offers = header(req, 'sec-websocket-extensions');
+  const policy = host.options.perMessageDeflate?.policy;
+  const ext = policy && offers !== undefined ? acceptExtensionOffers([offers], policy) : undefined;
+  const answer = {
+    ...(protocol ? { 'sec-websocket-protocol': protocol } : {}),
+    ...(ext ? { 'sec-websocket-extensions': ext.header } : {}),
+  };
+  stream.respond(host.wantsHeaders() ? editedAnswer(host, answer, req) : { ':status': 200, ...answer });
   const url = header(req, ':path') ?? '/';
-  const accepted = { draft: 'rfc6455' as const, url, protocol: protocol ?? '', extensions: '' };
+  const accepted = {
+    draft: 'rfc6455' as const,
+    url,
+    protocol: protocol ?? '',
+    extensions: ext?.header ?? '',
+    ...(ext ? { compression: ext.negotiated } : {}),
+  };
   openServerConnection(host, stream, accepted, req as unknown as IncomingMessage, done, EMPTY);
   return undefined;
 }

@@ -29,6 +29,7 @@ const SINGLE = new Set([
   'expect-status',
   'stream',
   'compression',
+  'server-compression',
 ]);
 const REPEATED = new Set([
   'note',
@@ -131,10 +132,11 @@ function parseEvents(f: Fields, key: 'expect' | 'send', file: string): (Expected
   });
 }
 
-/** `compression: {JSON}`, checked with the same rules as the perMessageDeflate option. */
+/** `compression: {JSON}` (or `server-compression`), checked with the same rules as the perMessageDeflate option. */
 function parseCompression(
   field: { value: string; line: number } | undefined,
   file: string,
+  key = 'compression',
 ): PerMessageDeflateOptions | undefined {
   if (field === undefined) return undefined;
   try {
@@ -147,7 +149,7 @@ function parseCompression(
     throw new FixtureSyntaxError(
       file,
       field.line,
-      `compression must be a perMessageDeflate object: ${(err as Error).message}`,
+      `${key} must be a perMessageDeflate object: ${(err as Error).message}`,
     );
   }
 }
@@ -197,6 +199,14 @@ export function parseFixture(text: string, file = '<fixture>'): Fixture {
   if (source.value.trim() === '')
     throw new FixtureSyntaxError(file, source.line, 'source must say where the trace came from');
   const compression = parseCompression(f.single.get('compression'), file);
+  const serverCompression = parseCompression(f.single.get('server-compression'), file, 'server-compression');
+  const serverCompressionLine = f.single.get('server-compression')?.line;
+  if (serverCompressionLine !== undefined && role.value !== 'client')
+    throw new FixtureSyntaxError(
+      file,
+      serverCompressionLine,
+      'server-compression is for role client (role server: compression)',
+    );
   const segments = readSegments(lines, next, file);
   if (!segments.some((s) => s.kind === 'data' && s.dir === 'client'))
     throw new FixtureSyntaxError(file, next + 1, 'a trace needs at least one client segment');
@@ -221,6 +231,7 @@ export function parseFixture(text: string, file = '<fixture>'): Fixture {
     varyHeaders: (f.repeated.get('vary-header') ?? []).map((n) => n.value),
     stream: stream.value,
     ...(compression ? { compression } : {}),
+    ...(serverCompression ? { serverCompression } : {}),
     segments,
     file,
   };

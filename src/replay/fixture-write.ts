@@ -39,6 +39,7 @@ export function serializeFixture(f: FixtureInput): string {
   for (const h of f.varyHeaders) put('vary-header', h);
   if (f.stream !== 'compare') put('stream', f.stream);
   if (f.compression !== undefined) put('compression', JSON.stringify(f.compression));
+  if (f.serverCompression !== undefined) put('server-compression', JSON.stringify(f.serverCompression));
   for (const s of f.segments) {
     out.push('');
     const arrow = s.dir === 'client' ? '>' : '<';

@@ -57,6 +57,11 @@ export interface Fixture {
    * deflate state from the stream, so compressed traces replay byte for byte.
    */
   readonly compression?: PerMessageDeflateOptions | undefined;
+  /**
+   * Role client: the perMessageDeflate option of the wscompat server that answered. Live replay sends the
+   * client bytes only to a target said to run with the same option (deflate output is the implementation's own).
+   */
+  readonly serverCompression?: PerMessageDeflateOptions | undefined;
   /** `ignore` when the recorded peer deviates from the spec (a note says how): its stream is then not compared. */
   readonly stream: 'compare' | 'ignore';
   readonly segments: readonly Segment[];

@@ -1,9 +1,10 @@
 // Live replay: sends a trace's client segments to a real server over TCP, boundaries kept, and compares answers.
 import { connect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { parseResponseHead } from '../core/http-head.js';
+import { parseRequestHead, parseResponseHead } from '../core/http-head.js';
+import { type PerMessageDeflateOptions, resolveCompression } from '../node/compression-options.js';
 import type { Difference } from './compare.js';
-import type { Fixture } from './fixture.js';
+import { type Fixture, streamOf } from './fixture.js';
 import { compareOutcome } from './replay.js';
 
 export interface LiveTarget {
@@ -116,12 +117,53 @@ export async function replayLive(f: Fixture, target: LiveTarget, o: LiveOptions 
   return compareOutcome(asServer, { output: answer, status, events: [] }, recorded, 'server');
 }
 
-/** Traces whose client bytes cannot be sent to an arbitrary server: our client refusing a bad answer. */
-export function liveReplayable(f: Fixture): boolean {
-  // A compressed trace assumes a server with that perMessageDeflate option, which a live target may not have
-  // (`wscompat serve` has no such flag): those replay in-process only.
-  if (f.compression !== undefined) return false;
-  return !(
-    f.role === 'client' && f.expectEvents.some((e) => e.type === 'fail' && e.fault === 'HANDSHAKE_REFUSED')
+/** A live target's perMessageDeflate option, as `createServer` takes it (undefined or false: off). */
+export type TargetCompression = boolean | PerMessageDeflateOptions | undefined;
+
+/** Whether the client's request offers any extension (then the answer depends on the server's option). */
+function offersExtension(f: Fixture): boolean {
+  const head = parseRequestHead(streamOf(f, 'client'));
+  return (
+    head.kind === 'head' && head.head.headers.some(([n]) => n.toLowerCase() === 'sec-websocket-extensions')
   );
+}
+
+/** Both options resolved as createServer resolves them, so `true` equals `{}` and defaults equal their values. */
+function sameCompression(a: TargetCompression, b: TargetCompression): boolean {
+  const key = (v: TargetCompression): string => {
+    const r = resolveCompression('createServer', v);
+    return r === undefined ? 'off' : canonicalJson(r);
+  };
+  return key(a) === key(b);
+}
+
+function canonicalJson(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+}
+
+/**
+ * Why `f` cannot be replayed against a live server running with `target` compression, or undefined when it
+ * can. A trace whose client offers an extension fits only a server with the option it was recorded against:
+ * `compression` (role server) or `server-compression` (role client, our server); a role-client trace that
+ * offered compression to another implementation's server fits only that server (replayLive it directly).
+ */
+export function liveSkipReason(f: Fixture, target: TargetCompression = undefined): string | undefined {
+  if (f.role === 'client' && f.expectEvents.some((e) => e.type === 'fail' && e.fault === 'HANDSHAKE_REFUSED'))
+    return 'our client refusing a bad answer cannot be replayed against a server';
+  if (!offersExtension(f)) return undefined;
+  if (f.role === 'client' && f.compression !== undefined && f.serverCompression === undefined)
+    return "recorded against another implementation's compressing server: replay it against that server";
+  const recorded = f.role === 'server' ? f.compression : f.serverCompression;
+  if (sameCompression(recorded, target)) return undefined;
+  const say = (v: TargetCompression) => (v === undefined || v === false ? 'none' : JSON.stringify(v));
+  return `recorded against a server with compression ${say(recorded)}, the target has ${say(target)} (--target-compression)`;
+}
+
+/** Traces that fit a live server without compression (`wscompat serve` with no flags). */
+export function liveReplayable(f: Fixture): boolean {
+  return liveSkipReason(f) === undefined;
 }

@@ -7,7 +7,14 @@ import type { SplitMode } from './chunking.js';
 import type { Difference } from './compare.js';
 import type { Fixture } from './fixture.js';
 import { parseFixture } from './fixture-parse.js';
-import { type LiveOptions, type LiveTarget, liveReplayable, parseTarget, replayLive } from './live-replay.js';
+import {
+  type LiveOptions,
+  type LiveTarget,
+  liveSkipReason,
+  parseTarget,
+  replayLive,
+  type TargetCompression,
+} from './live-replay.js';
 import { replayFixture } from './replay.js';
 
 export type TraceStatus = 'passed' | 'failed' | 'skipped';
@@ -31,6 +38,11 @@ export interface RunTracesOptions {
   readonly target?: string | LiveTarget;
   /** Socket options for live replays (gaps, timeouts, TLS trust). */
   readonly live?: LiveOptions;
+  /**
+   * The live target's perMessageDeflate option (default: off, as `wscompat serve`): traces whose client offers
+   * compression are replayed only when they were recorded against a server with this option.
+   */
+  readonly targetCompression?: TargetCompression;
   /** Traces replayed at once (default 1 in-process, 4 live). */
   readonly concurrency?: number;
   /** In-process split modes (default: as recorded, whole, byte by byte, two random seeds). */
@@ -122,10 +134,8 @@ export async function runFixture(
     const mode = r.mode ? { mode: r.mode } : {};
     return finish({ status: r.ok ? 'passed' : 'failed', ...mode, differences: r.differences });
   }
-  if (!liveReplayable(fixture)) {
-    const reason = 'our client refusing a bad answer cannot be replayed against a server';
-    return finish({ status: 'skipped', differences: [], reason });
-  }
+  const reason = liveSkipReason(fixture, options.targetCompression);
+  if (reason !== undefined) return finish({ status: 'skipped', differences: [], reason });
   try {
     const differences = await replayLive(fixture, target, options.live);
     return finish({ status: differences.length === 0 ? 'passed' : 'failed', mode: 'live', differences });

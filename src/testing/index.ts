@@ -5,7 +5,7 @@ import { formatDifferences } from '../replay/compare.js';
 import type { Fixture } from '../replay/fixture.js';
 import { parseFixture } from '../replay/fixture-parse.js';
 import type { LiveTarget } from '../replay/live-replay.js';
-import { liveReplayable } from '../replay/live-replay.js';
+import { liveSkipReason } from '../replay/live-replay.js';
 import {
   type RunTracesOptions,
   runTrace,
@@ -77,7 +77,10 @@ function skipped(file: string, options: TestOptions): boolean {
   } catch {
     return false; // reported as a failing test with the parse error
   }
-  return (options.filter !== undefined && !options.filter(f)) || (live(options) && !liveReplayable(f));
+  return (
+    (options.filter !== undefined && !options.filter(f)) ||
+    (live(options) && liveSkipReason(f, options.targetCompression) !== undefined)
+  );
 }
 
 function registerAll(

@@ -78,6 +78,24 @@ describe('fixture format', () => {
     );
   });
 
+  it('round-trips compression and server-compression (role client); server-compression needs role client', () => {
+    const client: FixtureInput = {
+      ...base,
+      role: 'client',
+      compression: { threshold: 64, deflateFrame: true },
+      serverCompression: { threshold: 64 },
+    };
+    const text = serializeFixture(client);
+    expect(text).toContain('server-compression: {"threshold":64}\n');
+    expect(strip(parseFixture(text))).toEqual(client);
+    const asServer = text.replace('role: client', 'role: server');
+    expect(() => parseFixture(asServer, 'x.trace')).toThrow(/server-compression is for role client/);
+    const bad = text.replace('server-compression: {"threshold":64}', 'server-compression: {"threshold":"x"}');
+    expect(() => parseFixture(bad, 'x.trace')).toThrow(
+      /server-compression must be a perMessageDeflate object/,
+    );
+  });
+
   // [name, text to find, replacement, line offset of the reported error from the found line]
   const bad: [string, string, string, number][] = [
     ['wrong magic', '# wscompat trace 1', '# trace', 0],

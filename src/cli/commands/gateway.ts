@@ -11,6 +11,7 @@ import { createGateway } from '../../gateway/gateway.js';
 import { jsonLine } from '../../gateway/log.js';
 import { GatewayMetrics } from '../../gateway/metrics.js';
 import { parseCommand, UsageFault } from '../args.js';
+import { type Compression, compressionFlags, compressionFrom } from '../compression-flags.js';
 import { CliFailure, EXIT, listenFailure } from '../failure.js';
 import { isWorker, joinGroup, parseWorkers, runGroup } from '../workers.js';
 
@@ -49,6 +50,30 @@ each its own RFC 6455 connection to URL (ws:// or wss://), or a TCP connection (
   --metrics-path PATH          Prometheus metrics path (default /metrics; 'off' disables)
   --quiet                      no JSON-lines log on stdout
 
+compression (off by default on both sides; each side negotiates its own, messages cross inflated):
+  --permessage-deflate         accept compression from clients: permessage-deflate (RFC 7692) on
+                               hybi-07/08/13 and the legacy x-webkit-deflate-frame / deflate-frame
+  --no-permessage-deflate      decline every client offer (overrides the config file)
+  --deflate-threshold N        messages to clients shorter than N bytes go uncompressed (default 1024)
+  --deflate-level N            zlib level 0-9 toward clients (default 6)
+  --server-max-window-bits N   our compressor's window toward clients, 8-15 (default 15)
+  --client-max-window-bits N   ask clients for this window, 8-15: inflate history per connection (2^N bytes)
+  --server-no-context-takeover reset our compressor after every message to a client
+  --client-no-context-takeover require clients to reset theirs
+  --no-deflate-frame           permessage-deflate only, not the legacy deflate-frame offers
+  --upstream-permessage-deflate
+                               offer permessage-deflate to a ws:// or wss:// upstream
+  --upstream-no-permessage-deflate
+                               offer nothing upstream (overrides the config file)
+  --upstream-deflate-threshold N, --upstream-deflate-level N,
+  --upstream-server-max-window-bits N (ask the upstream to cap its window: our inflate history),
+  --upstream-client-max-window-bits N (offer a smaller window of our own),
+  --upstream-server-no-context-takeover, --upstream-client-no-context-takeover
+                               the same tuning toward the upstream
+  Each tuning flag implies its side's --[upstream-]permessage-deflate. In --config the keys are
+  perMessageDeflate and upstreamPerMessageDeflate: true, false or the library's option object
+  (e.g. {"threshold": 256, "serverMaxWindowBits": 10}); flags refine it field by field.
+
 exit status: 0 drained after SIGTERM/SIGINT; 1 usage or configuration error;
 6 cannot listen (port in use, address not on this machine) or read a file it was given.
 `;
@@ -59,13 +84,17 @@ const FLAGS: Record<string, FlagOption> = {
   help: { type: 'boolean', short: 'h' },
   config: { type: 'string' },
   ...Object.fromEntries(
-    Object.entries(SETTINGS).map(([key, kind]) => [
-      flagName(key),
-      kind === 'list'
-        ? { type: 'string', multiple: true }
-        : { type: kind === 'boolean' ? 'boolean' : 'string' },
-    ]),
+    Object.entries(SETTINGS)
+      .filter(([, kind]) => kind !== 'compression')
+      .map(([key, kind]) => [
+        flagName(key),
+        kind === 'list'
+          ? { type: 'string', multiple: true }
+          : { type: kind === 'boolean' ? 'boolean' : 'string' },
+      ]),
   ),
+  ...compressionFlags(''),
+  ...compressionFlags('upstream-'),
 };
 
 /** Flags (kebab-case) over the config file (camelCase): the merged settings. */
@@ -75,10 +104,19 @@ function settingsFrom(argv: string[]): RawSettings | 'help' {
   if (positionals.length > 0) throw new UsageFault(`unexpected argument '${positionals[0]}'`);
   const settings: Record<string, unknown> =
     typeof flags.config === 'string' ? { ...readConfigFile(flags.config) } : {};
-  for (const key of Object.keys(SETTINGS)) {
-    const v = flags[flagName(key)];
+  for (const [key, kind] of Object.entries(SETTINGS)) {
+    const v = kind === 'compression' ? undefined : flags[flagName(key)];
     if (v !== undefined) settings[key] = v;
   }
+  // The compression flags refine the file's value field by field (flags still win).
+  const toClients = compressionFrom(flags, '', settings.perMessageDeflate as Compression | undefined);
+  const toUpstream = compressionFrom(
+    flags,
+    'upstream-',
+    settings.upstreamPerMessageDeflate as Compression | undefined,
+  );
+  if (toClients !== undefined) settings.perMessageDeflate = toClients;
+  if (toUpstream !== undefined) settings.upstreamPerMessageDeflate = toUpstream;
   return settings as RawSettings;
 }
 

@@ -1,6 +1,7 @@
 // `wscompat replay`: replay fixture traces in-process (every split mode) or against a live server.
 import { readFile, writeFile } from 'node:fs/promises';
-import { type LiveOptions, parseTarget } from '../../replay/live-replay.js';
+import { resolveCompression } from '../../node/compression-options.js';
+import { type LiveOptions, parseTarget, type TargetCompression } from '../../replay/live-replay.js';
 import { MAX_MUTATIONS } from '../../replay/mutate.js';
 import { mutantJobs } from '../../replay/run-mutants.js';
 import { MAX_CONCURRENCY, runJobs, runTrace, type TraceResult, traceFiles } from '../../replay/run-traces.js';
@@ -30,6 +31,12 @@ the recorded one: status, response head (Date, Server and header order/case
 ignored) and every byte after it (close frames by code only).
 
   --target URL       a live server to replay against (ws:// or wss://)
+  --target-compression JSON
+                     the target's perMessageDeflate option, e.g. '{"threshold":64}' for
+                     'serve --permessage-deflate --deflate-threshold 64', or true for its
+                     defaults (default: none, as plain 'serve'). A trace whose client offers
+                     compression is replayed only against the option it was recorded with
+                     (its compression / server-compression line); the others are skipped
   --insecure         wss:// only: accept any server certificate
   --ca FILE          wss:// only: trust this CA certificate (PEM) too
   --concurrency N    traces replayed at once, 1-${MAX_CONCURRENCY} (default 1 in-process, 4 with --target)
@@ -53,6 +60,7 @@ cannot be written.
 
 const OPTIONS = {
   target: { type: 'string' },
+  'target-compression': { type: 'string' },
   insecure: { type: 'boolean' },
   ca: { type: 'string' },
   concurrency: { type: 'string' },
@@ -78,6 +86,29 @@ function integerOf(value: string | undefined, flag: string, min: number, max: nu
   if (!/^\d+$/.test(value) || n < min || n > max)
     throw new UsageFault(`${flag} must be an integer ${min}-${max}`);
   return n;
+}
+
+/** `--target-compression`: JSON `true`, `false` or a perMessageDeflate object, checked as createServer does. */
+function targetCompressionOf(value: string | undefined, live: boolean): TargetCompression {
+  if (value === undefined) return undefined;
+  if (!live) throw new UsageFault('--target-compression needs --target');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new UsageFault(`--target-compression must be JSON: true, false or an object, got ${value}`);
+  }
+  try {
+    if (
+      typeof parsed !== 'boolean' &&
+      (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    )
+      throw new TypeError('expected true, false or an object');
+    resolveCompression('createServer', parsed as TargetCompression);
+  } catch (err) {
+    throw new UsageFault(`--target-compression: ${(err as Error).message}`);
+  }
+  return parsed as TargetCompression;
 }
 
 async function liveOptions(values: {
@@ -118,7 +149,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageFault((err as Error).message);
   }
-  const options = target ? { target, live: await liveOptions(values) } : {};
+  const targetCompression = targetCompressionOf(values['target-compression'], target !== undefined);
+  const options = target ? { target, live: await liveOptions(values), targetCompression } : {};
   const jobs = mutate
     ? mutantJobs(files, mutate, seed, options)
     : files.map((file) => () => runTrace(file, options));

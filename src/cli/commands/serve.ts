@@ -6,6 +6,12 @@ import { isDraftId } from '../../drafts.js';
 import { ConfigError, parseDuration, parseSize } from '../../gateway/config.js';
 import { createServer, type WsServer } from '../../node/server.js';
 import { parseCommand, parsePort, UsageFault } from '../args.js';
+import {
+  type Compression,
+  compressionFlags,
+  compressionFrom,
+  describeCompression,
+} from '../compression-flags.js';
 import { ANNOUNCE_PARAM } from '../demo-page.js';
 import { fileFailure, listenFailure } from '../failure.js';
 import { connectionLine, echo, httpHandler } from '../serve-app.js';
@@ -32,6 +38,26 @@ options:
   --tls-cert FILE    PEM certificate chain: serve wss:// and https:// (needs --tls-key)
   --tls-key FILE     PEM private key for --tls-cert
   --quiet            no line per connection on standard output
+  --permessage-deflate
+                     accept compression: permessage-deflate (RFC 7692) on hybi-07/08/13, and the legacy
+                     x-webkit-deflate-frame / deflate-frame (default off: the trace corpus assumes a server
+                     that declines every offer)
+  --no-permessage-deflate
+                     decline every compression offer (the default; a usage error with the flags below)
+  --deflate-threshold N
+                     messages shorter than N bytes are sent uncompressed (default 1024)
+  --deflate-level N  zlib compression level 0-9 (default 6)
+  --server-max-window-bits N
+                     our compressor's window, 8-15 (default 15); smaller saves memory, compresses less
+  --client-max-window-bits N
+                     ask clients that offer it for this window, 8-15: the history kept per connection
+                     to inflate (2^N bytes; default 15)
+  --server-no-context-takeover
+                     reset our compressor after every message
+  --client-no-context-takeover
+                     require clients to reset theirs (no inflate history kept between messages)
+  --no-deflate-frame accept permessage-deflate only, not the legacy deflate-frame offers
+                     (each tuning flag from --deflate-threshold on implies --permessage-deflate)
   --http2            with TLS: HTTP/2 (RFC 8441 WebSockets) and HTTP/1.1 (every draft) on one port, by ALPN
   --workers N|auto   worker processes sharing the port (default 1; auto = CPU count)
   --drain-timeout D  on SIGTERM/SIGINT, give connections D to close (1001) before dropping them
@@ -58,6 +84,7 @@ const OPTIONS = {
   workers: { type: 'string' },
   'drain-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...(compressionFlags('') as Record<'permessage-deflate', { type: 'boolean' }>),
 } as const;
 
 export interface ServeSettings {
@@ -78,6 +105,8 @@ export interface ServeSettings {
   readonly workers?: number;
   /** Milliseconds. */
   readonly drainTimeout?: number;
+  /** The perMessageDeflate option toward clients; undefined: off. */
+  readonly perMessageDeflate?: Compression | undefined;
 }
 
 function listFlag(value: string | undefined): string[] | undefined {
@@ -138,6 +167,7 @@ export function parseServeArgs(
     quiet: values.quiet ?? false,
     ...(values.http2 === true ? { http2: true } : {}),
     workers: parseWorkers(values.workers),
+    perMessageDeflate: compressionFrom(values, ''),
     drainTimeout:
       optional(values['drain-timeout'] ?? '10s', (v) => parseDuration(v, '--drain-timeout')) ?? 10_000,
   };
@@ -183,6 +213,9 @@ export function startServe(
         ...(settings.handshakeTimeout === undefined ? {} : { handshakeTimeout: settings.handshakeTimeout }),
         ...(settings.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: settings.maxBufferedBytes }),
         ...(tls ? { tls, http2: settings.http2 === true } : {}),
+        ...(settings.perMessageDeflate === undefined
+          ? {}
+          : { perMessageDeflate: settings.perMessageDeflate }),
       },
       (conn, req) => {
         log?.(connectionLine(conn, req));
@@ -212,7 +245,8 @@ export async function run(argv: string[]): Promise<number> {
   const { server, url } = await startServe(settings, log);
   server.on('error', (err: Error) => process.stderr.write(`wscompat serve: ${err.message}\n`));
   process.stdout.write(
-    `wscompat serve: listening on ${url} (drafts: ${settings.drafts.join(', ')})\n` +
+    `wscompat serve: listening on ${url} (drafts: ${settings.drafts.join(', ')}; ` +
+      `compression: ${describeCompression(settings.perMessageDeflate)})\n` +
       `demo page: ${url.replace(/^ws/, 'http')}${settings.http2 ? ' (HTTP/2 and HTTP/1.1)' : ''}\n`,
   );
   return new Promise<number>((resolve) => {
