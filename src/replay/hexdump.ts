@@ -1,5 +1,7 @@
 // Hex plus printable rendering of one segment, and its strict inverse (fixtures/README.md "Segments").
 
+import { wordLines, wordLinesInto } from './hexdump-words.js';
+
 const PER_LINE = 16;
 
 /** The printable column: ASCII graphic characters and space as-is, every other byte as '.'. */
@@ -39,10 +41,14 @@ export function hexdumpSize(length: number): number {
  * `hexdumpSize(bytes.length)` bytes from `at`. Byte-level with lookup tables: imports write gigabytes.
  */
 export function hexdumpInto(bytes: Uint8Array, out: Uint8Array, at: number): number {
-  let p = at;
   const length = bytes.length;
-  for (let off = 0; off < length; off += PER_LINE) {
-    if (off > 0) out[p++] = NEWLINE;
+  const whole = wordLines(length, 0);
+  // Full lines below 0x10000 a word at a time, each ending in '\n'; the rest byte by byte.
+  let p = whole > 0 ? wordLinesInto(bytes, 0, whole, out, at) : at;
+  let off = whole * PER_LINE;
+  if (off >= length) return whole > 0 ? p - 1 : p;
+  for (; off < length; off += PER_LINE) {
+    if (off > whole * PER_LINE) out[p++] = NEWLINE;
     out[p++] = SPACE;
     out[p++] = SPACE;
     for (let shift = 4 * (offsetDigits(off) - 1); shift >= 0; shift -= 4)
