@@ -1,12 +1,12 @@
 // wscompat/testing from real jest: bundles the CJS build of src/testing (as tsup ships it), runs
 // jest-suite.cjs under jest in a child process, and reads the verdicts and the failure output.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../replay/corpus-files.js';
+import { ROOT, writeCorruptHelloTrace } from '../replay/corpus-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wscompat-jest-'));
 const bundle = join(dir, 'testing/index.cjs');
@@ -58,15 +58,7 @@ describe('jestReplay under jest (CommonJS)', () => {
   });
 
   it('a corrupted trace fails its test with the readable diff', { timeout: 60_000 }, async () => {
-    const text = readFileSync(join(ROOT, 'fixtures/rfc6455/spec-hello-v13.trace'), 'utf8');
-    const bad = text.replace(
-      '6c 6c 6f                             |..Hello|',
-      '6c 6c 6e                             |..Helln|',
-    );
-    expect(bad).not.toBe(text);
-    const file = join(dir, 'corrupt.trace');
-    writeFileSync(file, bad);
-    const r = await jest({ WSCOMPAT_EXTRA_TRACE: file });
+    const r = await jest({ WSCOMPAT_EXTRA_TRACE: writeCorruptHelloTrace(dir) });
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/Tests: +1 failed, 18 passed, 19 total/);
     expect(r.out).toMatch(/✕ .*corrupt\.trace/);
