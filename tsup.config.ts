@@ -23,10 +23,12 @@ export default defineConfig([
         : {},
   },
   {
-    // ESM only: test runners load it from ESM test files (jest users: see docs/testing.md).
+    // ESM for vitest and node:test, CJS for jest's default (CommonJS) mode: `require('wscompat/testing')`
+    // works without --experimental-vm-modules (docs/testing.md).
     entry: { 'testing/index': 'src/testing/index.ts' },
-    format: ['esm'],
+    format: ['esm', 'cjs'],
     dts: true,
+    shims: true,
     target: 'node20',
   },
   {

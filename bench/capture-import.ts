@@ -1,17 +1,19 @@
-// Import speed of the pure TypeScript capture reader: `npx tsx bench/capture-import.ts [CONNECTIONS] [OPEN]`.
-// Writes a pcap of CONNECTIONS RFC 6455 connections (about 11.8 KB each on the wire, near the issue's 1 GB / 100,000 ratio),
-// OPEN of them interleaved at a time, then times (1) reading + reassembly alone and (2) import-pcap
-// writing every fixture, and extrapolates to 1 GB.
+// Import cost of the pure TypeScript capture reader:
+//   npx tsx bench/capture-import.ts [CONNECTIONS] [OPEN] [--keep FILE | --capture FILE] [--phases read,import]
+// Writes a pcap of CONNECTIONS RFC 6455 connections (about 11.8 KB each on the wire, near the issue's 1 GB /
+// 100,000 ratio), OPEN of them interleaved at a time (or reuses --capture FILE), then measures, each in a
+// fresh child process so the figures are its own: (1) reading + reassembly alone and (2) import-pcap writing
+// every fixture. Reported per phase: CPU seconds (user + system: what the machine is shared on), wall
+// seconds, peak RSS, and the CPU extrapolated linearly to 1 GB.
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run as importPcap } from '../src/cli/commands/import-pcap.js';
 import { readCapture } from '../src/replay/pcap.js';
 import type { RecordedSegment } from '../src/replay/recorder.js';
 import { conversation, ipPacket, linkFrame } from '../test/capture/capture-writer.js';
-
-const total = Number(process.argv[2] ?? 10_000);
-const open = Number(process.argv[3] ?? 500);
 
 function masked(opcode: number, payload: Buffer): Buffer {
   const mask = Buffer.from([0x12, 0x34, 0x56, 0x78]);
@@ -56,7 +58,7 @@ function connectionSegments(): RecordedSegment[] {
   return segs;
 }
 
-async function writeCapture(file: string): Promise<void> {
+async function writeCapture(file: string, total: number, open: number): Promise<void> {
   const out = createWriteStream(file);
   const write = (b: Buffer) =>
     out.write(b) ? undefined : new Promise<void>((r) => out.once('drain', () => r()));
@@ -91,38 +93,92 @@ async function writeCapture(file: string): Promise<void> {
   await new Promise<void>((r) => out.end(r));
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'wscompat-capture-bench-'));
-  try {
-    const file = join(dir, 'big.pcap');
-    await writeCapture(file);
-    const size = statSync(file).size;
-    console.log(`capture: ${total} connections, ${open} open at once, ${(size / 1e6).toFixed(1)} MB`);
-    let t0 = performance.now();
+interface Phase {
+  readonly cpuS: number;
+  readonly wallS: number;
+  readonly peakRssMb: number;
+  readonly detail: string;
+}
+
+/** Child side: run one phase on FILE and print its figures as JSON on the last line. */
+async function phase(which: string, file: string, out: string): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let detail: string;
+  if (which === 'read') {
     let seen = 0;
     const stats = await readCapture(file, () => {
       seen++;
     });
-    const readS = (performance.now() - t0) / 1000;
-    const heap = process.memoryUsage().rss / 1e6;
-    console.log(
-      `read + reassemble: ${readS.toFixed(2)} s (${(size / 1e6 / readS).toFixed(1)} MB/s, ${stats.frames} frames, ${seen} connections, peak ${stats.peakOpen} open, rss ${heap.toFixed(0)} MB)`,
-    );
-    t0 = performance.now();
+    detail = `${stats.frames} frames, ${seen} connections, peak ${stats.peakOpen} open`;
+  } else {
     const log = process.stderr.write.bind(process.stderr);
+    const say = process.stdout.write.bind(process.stdout);
     process.stderr.write = (() => true) as typeof process.stderr.write;
-    const code = await importPcap([file, '--out', join(dir, 'out')]);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    const code = await importPcap([file, '--out', out]);
     process.stderr.write = log;
-    const importS = (performance.now() - t0) / 1000;
-    const written = readdirSync(join(dir, 'out')).length;
-    console.log(`import-pcap (fixtures written): ${importS.toFixed(2)} s, exit ${code}, ${written} fixtures`);
+    process.stdout.write = say;
+    detail = `exit ${code}, ${readdirSync(out).length} fixtures`;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const result: Phase = {
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    wallS: (performance.now() - t0) / 1000,
+    // maxRSS is in KiB.
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    detail,
+  };
+  console.log(JSON.stringify(result));
+}
+
+function runPhase(which: string, file: string, out: string): Phase {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--phase', which, file, out], {
+    encoding: 'utf8',
+    // `--import tsx` resolves from the working directory: the repository's.
+    cwd: join(dirname(self), '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`phase ${which} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Phase;
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '--phase') return phase(argv[1]!, argv[2]!, argv[3]!);
+  const flag = (name: string) => {
+    const i = argv.indexOf(name);
+    return i < 0 ? undefined : argv.splice(i, 2)[1];
+  };
+  const keep = flag('--keep');
+  const given = flag('--capture');
+  const phases = (flag('--phases') ?? 'read,import').split(',');
+  const total = Number(argv[0] ?? 10_000);
+  const open = Number(argv[1] ?? 500);
+  const dir = mkdtempSync(join(tmpdir(), 'wscompat-capture-bench-'));
+  try {
+    const file = given ?? keep ?? join(dir, 'big.pcap');
+    if (!given) await writeCapture(file, total, open);
+    const size = statSync(file).size;
     const scale = 1e9 / size;
     console.log(
-      `extrapolated to 1 GB (${Math.round(total * scale)} connections), linear: read ${(readS * scale).toFixed(0)} s, import ${(importS * scale).toFixed(0)} s`,
+      `capture: ${file}, ${(size / 1e6).toFixed(1)} MB${given ? '' : `, ${total} connections, ${open} open at once`}`,
     );
+    for (const [which, label] of [
+      ['read', 'read + reassemble'],
+      ['import', 'import-pcap (fixtures written)'],
+    ] as const) {
+      if (!phases.includes(which)) continue;
+      const out = join(dir, `out-${which}`);
+      const p = runPhase(which, file, out);
+      rmSync(out, { recursive: true, force: true });
+      console.log(
+        `${label}: ${p.cpuS.toFixed(2)} s CPU (${(p.cpuS * scale).toFixed(1)} s CPU per GB), ${p.wallS.toFixed(2)} s wall, peak RSS ${p.peakRssMb.toFixed(0)} MB; ${p.detail}`,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+await main(process.argv.slice(2));

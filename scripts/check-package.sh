@@ -15,6 +15,7 @@ tgz="$scratch/$tarball"
 listing="$(tar -tzf "$tgz")"
 for want in dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts dist/cli/main.js \
   dist/ws.js dist/ws.cjs dist/ws.d.ts dist/ws.d.cts dist/testing/index.js dist/testing/index.d.ts \
+  dist/testing/index.cjs dist/testing/index.d.cts \
   LICENSE README.md docs/api.md docs/architecture.md docs/gateway.md docs/performance.md; do
   grep -qx "package/$want" <<<"$listing" || { echo "check-package: $want missing from $tarball"; exit 1; }
 done
@@ -69,10 +70,10 @@ wss.on("listening", () => {
 });
 '
 { echo 'import { WebSocket, WebSocketServer } from "wscompat/ws";'; echo 'await import("wscompat/testing");'; echo 'const KIND = "wscompat/ws import";'; echo "$ws_smoke"; } >check-ws.mjs
-{ echo 'const WebSocket = require("wscompat/ws");'; echo 'const { WebSocketServer } = WebSocket;'; echo 'const KIND = "wscompat/ws require";'; echo "$ws_smoke"; } >check-ws.cjs
+{ echo 'const WebSocket = require("wscompat/ws");'; echo 'const { WebSocketServer } = WebSocket;'; echo 'if (typeof require("wscompat/testing").jestReplay !== "function") throw new Error("no CJS wscompat/testing");'; echo 'const KIND = "wscompat/ws require";'; echo "$ws_smoke"; } >check-ws.cjs
 test "$(node check-ws.mjs)" = "wscompat/ws import: ok"
 test "$(node check-ws.cjs)" = "wscompat/ws require: ok"
-echo "check-package: wscompat/ws (ESM and CJS) echo, wscompat/testing import: ok"
+echo "check-package: wscompat/ws (ESM and CJS) echo, wscompat/testing import and require: ok"
 
 # Strict TypeScript against the shipped .d.ts (ESM) and .d.cts (CJS); @types/node from the repo.
 cat >tsconfig.json <<JSON

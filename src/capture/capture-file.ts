@@ -53,18 +53,43 @@ export class CaptureReader {
 
   /** Feed the next bytes of the file; returns every frame completed by them. */
   push(chunk: Uint8Array): Frame[] {
-    const buf = this.rest.length === 0 ? chunk : concat(this.rest, chunk);
     const frames: Frame[] = [];
     let pos = 0;
+    if (this.rest.length > 0) {
+      pos = this.stitch(chunk, frames);
+      if (pos < 0) return frames;
+    }
     for (;;) {
-      const used = this.next(buf, pos, frames);
+      const used = this.next(chunk, pos, frames);
       if (used === 0) break;
       pos += used;
     }
     this.at += pos;
     // Copy the tail: it would otherwise pin the whole chunk until the next push.
-    this.rest = buf.slice(pos);
+    this.rest = chunk.slice(pos);
     return frames;
+  }
+
+  /**
+   * Complete the record begun in `rest` with the start of `chunk`, copying only what that record needs
+   * (not the whole chunk); returns where the chunk's own records start, or -1 when all of it was taken.
+   */
+  private stitch(chunk: Uint8Array, frames: Frame[]): number {
+    for (let take = Math.min(chunk.length, 64 * 1024); ; take = Math.min(chunk.length, take * 4)) {
+      const buf = concat(this.rest, chunk.subarray(0, take));
+      const used = this.next(buf, 0, frames);
+      if (used > 0) {
+        // The record was incomplete in `rest`, so it ends inside the chunk; `at` becomes chunk[0]'s offset.
+        const pos = used - this.rest.length;
+        this.at += this.rest.length;
+        this.rest = new Uint8Array(0);
+        return pos;
+      }
+      if (take === chunk.length) {
+        this.rest = buf;
+        return -1;
+      }
+    }
   }
 
   /** The file ended: anything left over is a record cut short. */

@@ -24,8 +24,11 @@ const be32 = (b: Uint8Array, at: number) =>
 const ETH_IPV4 = 0x0800;
 const ETH_IPV6 = 0x86dd;
 
-/** The IP packet inside a frame of `linkType` (tcpdump.org link-layer header types), or why not. */
-function ipPayload(linkType: number, b: Uint8Array): Uint8Array | NotTcp {
+/**
+ * Where the IP packet starts inside a frame of `linkType` (tcpdump.org link-layer header types), or why
+ * there is none. An offset, not a view: a capture has millions of packets, and views cost allocations.
+ */
+function ipStart(linkType: number, b: Uint8Array): number | NotTcp {
   switch (linkType) {
     case 0: // NULL: address family in the capturing host's byte order
     case 108: {
@@ -33,9 +36,7 @@ function ipPayload(linkType: number, b: Uint8Array): Uint8Array | NotTcp {
       if (b.length < 4) return 'short';
       const family = linkType === 108 ? be32(b, 0) : b[0] !== 0 ? b[0]! : be32(b, 0);
       // AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS).
-      return family === 2 || family === 10 || family === 24 || family === 28 || family === 30
-        ? b.subarray(4)
-        : 'network';
+      return family === 2 || family === 10 || family === 24 || family === 28 || family === 30 ? 4 : 'network';
     }
     case 1: {
       // Ethernet II, with any number of 802.1Q / 802.1ad tags.
@@ -43,26 +44,26 @@ function ipPayload(linkType: number, b: Uint8Array): Uint8Array | NotTcp {
       while (b.length >= at + 2 && (be16(b, at) === 0x8100 || be16(b, at) === 0x88a8)) at += 4;
       if (b.length < at + 2) return 'short';
       const type = be16(b, at);
-      return type === ETH_IPV4 || type === ETH_IPV6 ? b.subarray(at + 2) : 'network';
+      return type === ETH_IPV4 || type === ETH_IPV6 ? at + 2 : 'network';
     }
     case 113: {
       // Linux cooked v1: 16-byte header, protocol at 14.
       if (b.length < 16) return 'short';
       const type = be16(b, 14);
-      return type === ETH_IPV4 || type === ETH_IPV6 ? b.subarray(16) : 'network';
+      return type === ETH_IPV4 || type === ETH_IPV6 ? 16 : 'network';
     }
     case 276: {
       // Linux cooked v2: 20-byte header, protocol at 0.
       if (b.length < 20) return 'short';
       const type = be16(b, 0);
-      return type === ETH_IPV4 || type === ETH_IPV6 ? b.subarray(20) : 'network';
+      return type === ETH_IPV4 || type === ETH_IPV6 ? 20 : 'network';
     }
     case 12: // raw IP on some BSDs
     case 14:
     case 101: // RAW
     case 228: // IPV4
     case 229: // IPV6
-      return b;
+      return 0;
     default:
       return 'link';
   }
@@ -82,53 +83,56 @@ function ipv6Text(b: Uint8Array, at: number): string {
 /** IPv6 extension headers we step over to reach TCP (RFC 8200 §4). */
 const IPV6_SKIPPABLE = new Set([0, 43, 60]);
 
-export function tcpSegment(linkType: number, frame: Uint8Array): TcpSegment | NotTcp {
-  const ip = ipPayload(linkType, frame);
+export function tcpSegment(linkType: number, b: Uint8Array): TcpSegment | NotTcp {
+  const ip = ipStart(linkType, b);
   if (typeof ip === 'string') return ip;
-  if (ip.length < 1) return 'short';
+  // Offsets into the frame from here on: the IP header at `ip`, TCP from `tcp` to `end`.
+  if (b.length - ip < 1) return 'short';
   let src: string;
   let dst: string;
-  let tcp: Uint8Array;
-  const version = ip[0]! >> 4;
+  let tcp: number;
+  let end: number;
+  const version = b[ip]! >> 4;
   if (version === 4) {
-    if (ip.length < 20) return 'short';
-    const ihl = (ip[0]! & 0x0f) * 4;
-    const total = be16(ip, 2);
-    if ((be16(ip, 6) & 0x3fff) !== 0) return 'fragment'; // MF set or a non-zero offset
-    if (ip[9] !== 6) return 'transport';
+    if (b.length - ip < 20) return 'short';
+    const ihl = (b[ip]! & 0x0f) * 4;
+    const total = be16(b, ip + 2);
+    if ((be16(b, ip + 6) & 0x3fff) !== 0) return 'fragment'; // MF set or a non-zero offset
+    if (b[ip + 9] !== 6) return 'transport';
     // total 0 appears in captures of TSO-offloaded segments: trust the captured length then.
-    const end = total === 0 ? ip.length : Math.min(total, ip.length);
-    tcp = ip.subarray(ihl, end);
-    src = ipv4Text(ip, 12);
-    dst = ipv4Text(ip, 16);
+    end = total === 0 ? b.length : Math.min(ip + total, b.length);
+    tcp = ip + ihl;
+    src = ipv4Text(b, ip + 12);
+    dst = ipv4Text(b, ip + 16);
   } else if (version === 6) {
-    if (ip.length < 40) return 'short';
-    let next = ip[6]!;
-    let at = 40;
+    if (b.length - ip < 40) return 'short';
+    let next = b[ip + 6]!;
+    let at = ip + 40;
     while (IPV6_SKIPPABLE.has(next)) {
-      if (ip.length < at + 8) return 'short';
-      next = ip[at]!;
-      at += (ip[at + 1]! + 1) * 8;
+      if (b.length < at + 8) return 'short';
+      next = b[at]!;
+      at += (b[at + 1]! + 1) * 8;
     }
     if (next === 44) return 'fragment';
     if (next !== 6) return 'transport';
-    const payloadLen = be16(ip, 4);
-    tcp = ip.subarray(at, payloadLen === 0 ? ip.length : Math.min(ip.length, 40 + payloadLen));
-    src = ipv6Text(ip, 8);
-    dst = ipv6Text(ip, 24);
+    const payloadLen = be16(b, ip + 4);
+    tcp = at;
+    end = payloadLen === 0 ? b.length : Math.min(b.length, ip + 40 + payloadLen);
+    src = ipv6Text(b, ip + 8);
+    dst = ipv6Text(b, ip + 24);
   } else return 'network';
-  if (tcp.length < 20) return 'short';
-  const dataOffset = (tcp[12]! >> 4) * 4;
-  if (dataOffset < 20 || dataOffset > tcp.length) return 'short';
-  const flags = tcp[13]!;
+  if (end - tcp < 20) return 'short';
+  const dataOffset = (b[tcp + 12]! >> 4) * 4;
+  if (dataOffset < 20 || dataOffset > end - tcp) return 'short';
+  const flags = b[tcp + 13]!;
   return {
-    src: `${src} ${be16(tcp, 0)}`,
-    dst: `${dst} ${be16(tcp, 2)}`,
-    seq: be32(tcp, 4),
+    src: `${src} ${be16(b, tcp)}`,
+    dst: `${dst} ${be16(b, tcp + 2)}`,
+    seq: be32(b, tcp + 4),
     fin: (flags & 0x01) !== 0,
     syn: (flags & 0x02) !== 0,
     rst: (flags & 0x04) !== 0,
     ack: (flags & 0x10) !== 0,
-    payload: tcp.subarray(dataOffset),
+    payload: b.subarray(tcp + dataOffset, end),
   };
 }

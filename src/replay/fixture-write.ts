@@ -1,7 +1,7 @@
 // Serializes a Fixture to the reviewable text format of fixtures/README.md.
 import type { Fixture } from './fixture.js';
 import { formatEvent } from './fixture-values.js';
-import { hexdumpLines } from './hexdump.js';
+import { hexdumpInto, hexdumpSize } from './hexdump.js';
 
 export const MAGIC = '# wscompat trace 1';
 
@@ -18,7 +18,40 @@ function oneLine(value: string, key: string): string {
   return value;
 }
 
+/** The fixture file's bytes: header lines as text, segments written straight into one buffer. */
+export function serializeFixtureBytes(f: FixtureInput): Buffer {
+  const head = Buffer.from(`${headerLines(f).join('\n')}\n`, 'utf8');
+  let size = head.length;
+  for (const s of f.segments) {
+    size += 1 + Buffer.byteLength(segmentTitle(s), 'latin1') + 1;
+    if (s.kind === 'data' && s.bytes.length > 0) size += hexdumpSize(s.bytes.length) + 1;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let p = head.copy(out, 0);
+  for (const s of f.segments) {
+    // A blank line, the segment's title line, then its hexdump lines.
+    out[p++] = 0x0a;
+    p += out.write(segmentTitle(s), p, 'latin1');
+    out[p++] = 0x0a;
+    if (s.kind === 'data' && s.bytes.length > 0) {
+      p = hexdumpInto(s.bytes, out, p);
+      out[p++] = 0x0a;
+    }
+  }
+  if (p !== size) throw new Error(`internal error: fixture of ${p} bytes in a buffer of ${size}`);
+  return out;
+}
+
 export function serializeFixture(f: FixtureInput): string {
+  return serializeFixtureBytes(f).toString('utf8');
+}
+
+function segmentTitle(s: FixtureInput['segments'][number]): string {
+  const arrow = s.dir === 'client' ? '>' : '<';
+  return s.kind === 'end' ? `${arrow} ${s.dir} end` : `${arrow} ${s.dir} ${s.bytes.length} bytes`;
+}
+
+function headerLines(f: FixtureInput): string[] {
   const out: string[] = [MAGIC];
   const put = (key: string, value: string) => out.push(`${key}: ${oneLine(value, key)}`);
   put('draft', f.draft);
@@ -40,15 +73,5 @@ export function serializeFixture(f: FixtureInput): string {
   if (f.stream !== 'compare') put('stream', f.stream);
   if (f.compression !== undefined) put('compression', JSON.stringify(f.compression));
   if (f.serverCompression !== undefined) put('server-compression', JSON.stringify(f.serverCompression));
-  for (const s of f.segments) {
-    out.push('');
-    const arrow = s.dir === 'client' ? '>' : '<';
-    if (s.kind === 'end') {
-      out.push(`${arrow} ${s.dir} end`);
-      continue;
-    }
-    out.push(`${arrow} ${s.dir} ${s.bytes.length} bytes`);
-    out.push(...hexdumpLines(s.bytes));
-  }
-  return `${out.join('\n')}\n`;
+  return out;
 }

@@ -1,9 +1,8 @@
 // Turns raw recorded segments (proxy or pcap) into a fixture: draft sniffed, status read, events snapshotted.
-import { parseRequestHead, parseResponseHead } from '../core/http-head.js';
+import { DEFAULT_MAX_HEAD_BYTES, parseRequestHead, parseResponseHead } from '../core/http-head.js';
 import { ALL_DRAFTS, type DraftId } from '../core/types.js';
 import type { PerMessageDeflateOptions } from '../node/compression-options.js';
 import { sniff } from '../sniff/sniff.js';
-import type { Fixture } from './fixture.js';
 import type { FixtureInput } from './fixture-write.js';
 import { playServer } from './play-server.js';
 import type { RecordedSegment } from './recorder.js';
@@ -15,8 +14,21 @@ export interface RecordingMeta {
   readonly compression?: PerMessageDeflateOptions;
 }
 
-const streamOf = (segments: readonly RecordedSegment[], dir: 'client' | 'server') =>
-  Buffer.concat(segments.flatMap((s) => (s.dir === dir && s.kind === 'data' ? [s.bytes] : [])));
+/** The bytes `dir` sent, or only the first `limit` of them or a little more (whole segments). */
+function streamOf(segments: readonly RecordedSegment[], dir: 'client' | 'server', limit = Infinity): Buffer {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for (const s of segments) {
+    if (s.dir !== dir || s.kind !== 'data') continue;
+    parts.push(s.bytes);
+    length += s.bytes.length;
+    if (length >= limit) break;
+  }
+  return Buffer.concat(parts, length);
+}
+
+/** Enough of a stream for its head to parse as the whole stream would: the limit, and the CRLF CRLF past it. */
+const HEAD_PREFIX = DEFAULT_MAX_HEAD_BYTES + 8;
 
 /**
  * A role-server fixture for a recorded connection, or an error string. The expected events are what
@@ -36,7 +48,7 @@ export function fixtureFromRecording(
     if (s.draft === undefined) return 'the request speaks no supported draft (give --draft)';
     draft = s.draft;
   }
-  const res = parseResponseHead(streamOf(segments, 'server'));
+  const res = parseResponseHead(streamOf(segments, 'server', HEAD_PREFIX));
   const status = res.kind === 'head' ? res.head.status : 0;
   if (status === 0) return 'the server never sent a complete HTTP response head';
   const protocol =
@@ -64,12 +76,7 @@ export function fixtureFromRecording(
     ...(meta.compression ? { compression: meta.compression } : {}),
     segments,
   };
-  const asFixture = {
-    ...input,
-    file: '<recording>',
-    segments: segments.map((s) => ({ ...s, line: 0 })),
-  } as Fixture;
   const ended = segments.some((s) => s.dir === 'client' && s.kind === 'end');
-  const outcome = playServer(asFixture, [client], ended);
+  const outcome = playServer(input, [client], ended);
   return { ...input, expectEvents: outcome.events };
 }

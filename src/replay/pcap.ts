@@ -45,7 +45,9 @@ export class CaptureDecoder {
 
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    for (const f of this.reader.push(chunk)) {
+    // A plain Uint8Array view: a Buffer's subarray builds a Buffer, several times dearer per packet.
+    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    for (const f of this.reader.push(bytes)) {
       this.frames++;
       const s = tcpSegment(f.linkType, f.data);
       if (typeof s === 'string') this.skipped[s]++;

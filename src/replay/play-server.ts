@@ -20,8 +20,11 @@ type Stage =
   | { kind: 'open'; codec: Codec }
   | { kind: 'done' };
 
+/** What of a fixture the in-process server reads: its configuration, not the recorded segments. */
+export type ServerSetup = Pick<Fixture, 'app' | 'compression' | 'serverDrafts' | 'serverProtocols'>;
+
 /** Run our server over `chunks` of the client stream; `ended` calls the codec's end() afterwards. */
-export function playServer(f: Fixture, chunks: readonly Buffer[], ended: boolean): Outcome {
+export function playServer(f: ServerSetup, chunks: readonly Buffer[], ended: boolean): Outcome {
   const out: Buffer[] = [];
   const events: Outcome['events'] = [];
   let status: number | undefined;

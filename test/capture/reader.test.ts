@@ -115,6 +115,19 @@ describe('capture reader', () => {
     expect(() => decode(ng.subarray(0, ng.length - 1))).toThrow(/truncated/);
   });
 
+  it('the same connections and the same error offsets however the file is chunked', () => {
+    const file = capture(conversation(data), { format: 'pcapng' });
+    const whole = decode(file, file.length);
+    for (const chunk of [1, 5, 63, 777, 70_000]) expect(decode(file, chunk)).toEqual(whole);
+    const pcap = capture(conversation(data));
+    // Corrupt the third record's length: the error names its offset whatever the chunk boundaries.
+    const third =
+      24 + (16 + pcap.readUInt32LE(24 + 8)) + (16 + pcap.readUInt32LE(24 + 16 + pcap.readUInt32LE(32) + 8));
+    pcap.writeUInt32LE(0x7fffffff, third + 8);
+    for (const chunk of [1, 7, 777, pcap.length])
+      expect(() => decode(pcap, chunk)).toThrow(`corrupt at byte offset ${third}:`);
+  });
+
   it('refuses what is not a capture, and corrupt lengths', () => {
     expect(() => decode(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))).toThrow(
       /not a pcap or pcapng capture \(magic 0x20544547/,

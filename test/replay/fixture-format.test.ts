@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_DRAFTS } from '../../src/core/types.js';
 import { FixtureSyntaxError, parseFixture } from '../../src/replay/fixture-parse.js';
-import { type FixtureInput, serializeFixture } from '../../src/replay/fixture-write.js';
+import {
+  type FixtureInput,
+  serializeFixture,
+  serializeFixtureBytes,
+} from '../../src/replay/fixture-write.js';
 import { runs } from '../support/fc-runs.js';
 
 const base: FixtureInput = {
@@ -94,6 +98,38 @@ describe('fixture format', () => {
     expect(() => parseFixture(bad, 'x.trace')).toThrow(
       /server-compression must be a perMessageDeflate object/,
     );
+  });
+
+  it('hexdump lines past 64 KiB widen the offset, and every line matches a plain string rendering', () => {
+    // The writer fills a byte buffer through lookup tables; this is the format spelled out as strings.
+    const reference = (bytes: Buffer) => {
+      const lines: string[] = [];
+      for (let off = 0; off < bytes.length; off += 16) {
+        const chunk = [...bytes.subarray(off, off + 16)];
+        const hex = chunk.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+        const text = chunk.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+        lines.push(`  ${off.toString(16).padStart(4, '0')}  ${hex.padEnd(47)}  |${text}|`);
+      }
+      return lines;
+    };
+    const big = Buffer.from(Array.from({ length: 0x10000 + 21 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+    const f: FixtureInput = {
+      ...base,
+      segments: [
+        base.segments[0]!,
+        { dir: 'server', kind: 'data', bytes: big },
+        { dir: 'server', kind: 'end' },
+      ],
+    };
+    const bytes = serializeFixtureBytes(f);
+    const text = serializeFixture(f);
+    expect(bytes.toString('utf8')).toBe(text);
+    const lines = text.split('\n');
+    const at = lines.indexOf(`< server ${big.length} bytes`);
+    expect(lines.slice(at + 1, at + 1 + Math.ceil(big.length / 16))).toEqual(reference(big));
+    expect(lines[at + 1 + 0x1000]).toMatch(/^ {2}10000 {2}/);
+    expect(lines.slice(at + 1 + Math.ceil(big.length / 16))).toEqual(['', '< server end', '']);
+    expect(strip(parseFixture(text))).toEqual(f);
   });
 
   // [name, text to find, replacement, line offset of the reported error from the found line]

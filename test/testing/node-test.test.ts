@@ -1,10 +1,10 @@
 // wscompat/testing from node:test: runs node-test-suite.ts under `node --test` (TAP) and reads the verdicts.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../replay/corpus-files.js';
+import { ROOT, writeCorruptHelloTrace } from '../replay/corpus-files.js';
 
 const SUITE = join(ROOT, 'test/testing/node-test-suite.ts');
 
@@ -33,15 +33,7 @@ describe('nodeTestReplay under node --test', () => {
   });
 
   it('a corrupted trace fails its test with the diff', { timeout: 90_000 }, async () => {
-    const text = readFileSync(join(ROOT, 'fixtures/rfc6455/spec-hello-v13.trace'), 'utf8');
-    const file = join(mkdtempSync(join(tmpdir(), 'wscompat-nodetest-')), 'corrupt.trace');
-    writeFileSync(
-      file,
-      text.replace(
-        '6c 6c 6f                             |..Hello|',
-        '6c 6c 6e                             |..Helln|',
-      ),
-    );
+    const file = writeCorruptHelloTrace(mkdtempSync(join(tmpdir(), 'wscompat-nodetest-')));
     const r = await nodeTest({ WSCOMPAT_EXTRA_TRACE: file });
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/^# fail 1$/m);

@@ -1,5 +1,5 @@
 // wscompat/testing from vitest: one test per trace, in-process, against npm ws and against `wscompat serve`.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import {
   type TraceResult,
   vitestReplay,
 } from '../../src/testing/index.js';
-import { ROOT } from '../replay/corpus-files.js';
+import { ROOT, writeCorruptHelloTrace } from '../replay/corpus-files.js';
 import { type ServeProcess, startServe } from '../replay/serve-process.js';
 
 const FIX = join(ROOT, 'fixtures');
@@ -19,19 +19,7 @@ const fromWs = (f: { source: string; file: string }) =>
   f.source.includes('ws 8.23.0 server') && !f.file.includes('bad-version-25');
 const quick = { gapMs: 5, idleMs: 120 };
 
-/** The spec "Hello" trace with the server's echoed "Hello" changed to "Helln": a trace no server matches. */
-function corruptTrace(): string {
-  const text = readFileSync(join(FIX, 'rfc6455/spec-hello-v13.trace'), 'utf8');
-  const bad = text.replace(
-    '0000  81 05 48 65 6c 6c 6f                             |..Hello|',
-    '0000  81 05 48 65 6c 6c 6e                             |..Helln|',
-  );
-  if (bad === text) throw new Error('the corpus trace changed: update corruptTrace');
-  const file = join(mkdtempSync(join(tmpdir(), 'wscompat-testing-')), 'corrupt.trace');
-  writeFileSync(file, bad);
-  return file;
-}
-const corrupt = corruptTrace();
+const corrupt = writeCorruptHelloTrace(mkdtempSync(join(tmpdir(), 'wscompat-testing-')));
 
 describe('in-process: every hixie-75 trace is one vitest test', () => {
   const count = vitestReplay(it, join(FIX, 'hixie-75'), { root: ROOT });
