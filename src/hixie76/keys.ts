@@ -2,7 +2,7 @@
 // (§4.1 steps 16-26, drafts.md §2) and the MD5 answer over part1, part2 and key3.
 import { md5 } from '../core/crypto.js';
 import type { Rng } from '../core/types.js';
-import { checkHixieKey, type HixieKeyDefect } from '../family/hixie/key-number.js';
+import { type HixieKeyDefect, hixieKeyPart } from '../family/hixie/key-number.js';
 
 /** Why a key is refused: a stable name for tests and logs. */
 export type KeyProblem = 'NO_DIGITS' | 'NO_SPACES' | 'NOT_MULTIPLE' | 'PART_TOO_BIG';
@@ -20,10 +20,9 @@ const PROBLEMS: Readonly<Record<HixieKeyDefect, { problem: KeyProblem; reason: s
 
 /** hixie-76 §5.2 steps 4-9: the key's part, or the first reason it is refused. */
 export function readKey(key: string): KeyReading {
-  const { part, defects } = checkHixieKey(key);
-  const first = defects[0];
-  if (first !== undefined) return { ok: false, ...PROBLEMS[first] };
-  return { ok: true, part: Number(part) };
+  const part = hixieKeyPart(key);
+  if (typeof part === 'string') return { ok: false, ...PROBLEMS[part] };
+  return { ok: true, part };
 }
 
 /** MD5(part1 as BE32 + part2 as BE32 + key3): the 16-byte answer, sent with no CRLF after it. */

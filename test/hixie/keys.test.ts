@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../src/core/rng.js';
+import { checkHixieKey, hixieKeyPart } from '../../src/family/hixie/key-number.js';
 import { challengeAnswer, generateKey, readKey } from '../../src/hixie76/keys.js';
 import { runs } from '../support/fc-runs.js';
 import { H76_VECTORS, NEGATIVE_KEYS } from './vectors.js';
@@ -36,6 +37,25 @@ describe('hixie-76 readKey', () => {
     expect(readKey('4294967295 x')).toEqual({ ok: true, part: 4294967295 });
     expect(readKey('8589934592  y')).toMatchObject({ ok: false, problem: 'PART_TOO_BIG' });
     expect(readKey('8589934590  y')).toEqual({ ok: true, part: 4294967295 });
+  });
+
+  it('reads with plain numbers exactly what the BigInt reading gives, up to and past 15 digits', () => {
+    // The server's one-pass reading must name the same first defect and part as detect's BigInt one.
+    const digitString = fc.stringMatching(/^[0-9]{1,20}$/);
+    const key = fc
+      .tuple(digitString, fc.integer({ min: 0, max: 12 }), fc.string({ maxLength: 4 }))
+      .map(([d, spaces, noise]) => `${d.slice(0, 2)}${' '.repeat(spaces)}${noise}${d.slice(2)}`);
+    fc.assert(
+      fc.property(fc.oneof(key, fc.string({ maxLength: 40 })), (k) => {
+        const report = checkHixieKey(k);
+        const expected = report.defects[0] ?? Number(report.part);
+        expect(hixieKeyPart(k)).toBe(expected);
+      }),
+      { numRuns: runs(2000) },
+    );
+    // 15 digits stay exact as numbers; 999999999999999 / 3 = 333333333333333 is too big either way.
+    expect(hixieKeyPart('999999999999999   ')).toBe('too-large');
+    expect(hixieKeyPart('4294967295 x')).toBe(4294967295);
   });
 
   it('never throws on arbitrary strings', () => {
