@@ -22,6 +22,8 @@ export interface CompressedEchoConfig {
 export interface CompressedEchoFigure {
   readonly msgsPerSec: number;
   readonly messages: number;
+  /** Mean payload bytes of the server's compressed replies in the window: what each level costs on the wire. */
+  readonly bytesPerMessage: number;
 }
 
 const OFFER = 'permessage-deflate; client_max_window_bits';
@@ -76,6 +78,7 @@ childMain(async () => {
   let recording = false;
   let sending = true;
   let completed = 0;
+  let payloadBytes = 0;
   let inFlight = 0;
   let failure: Error | undefined;
   for (const socket of sockets) {
@@ -87,7 +90,9 @@ childMain(async () => {
       if (sending) failure ??= new Error('server closed a connection during the run');
     });
     socket.on('data', (chunk: Buffer) => {
+      const before = counter.payloadBytes;
       const done = counter.push(chunk);
+      if (recording) payloadBytes += counter.payloadBytes - before;
       inFlight -= done;
       if (recording) completed += done;
       if (sending && done > 0) {
@@ -117,7 +122,11 @@ childMain(async () => {
   while (inFlight > 0 && performance.now() < drainEnd && !failure) await sleep(10);
   for (const s of sockets) s.destroy();
   if (failure) throw failure;
-  const figure: CompressedEchoFigure = { msgsPerSec: completed / (elapsed / 1000), messages: completed };
+  const figure: CompressedEchoFigure = {
+    msgsPerSec: completed / (elapsed / 1000),
+    messages: completed,
+    bytesPerMessage: completed > 0 ? payloadBytes / completed : 0,
+  };
   toParent({ type: 'figure', figure });
   setTimeout(() => process.exit(0), 50);
 });

@@ -5,6 +5,8 @@ export class FrameCounter {
   private header = Buffer.alloc(0);
   /** Payload bytes of the current frame still to skip; -1 between frames. */
   private skip = -1;
+  /** Payload bytes of every frame whose header has been read. */
+  payloadBytes = 0;
 
   /** Frames completed by `chunk`. */
   push(chunk: Buffer): number {
@@ -40,6 +42,7 @@ export class FrameCounter {
       pos += used;
       const len7 = h[1]! & 0x7f;
       const length = len7 === 126 ? h.readUInt16BE(2) : len7 === 127 ? h.readUInt32BE(6) : len7;
+      this.payloadBytes += length;
       if (length === 0) frames++;
       else this.skip = length;
     }

@@ -1,6 +1,7 @@
 // Parent side of the loopback suites: server children per implementation, one-shot client children.
 import { Child } from '../lib/child.js';
 import type { Impl } from '../lib/report.js';
+import type { Compress } from './servers.js';
 
 export interface NetSuiteOptions {
   readonly quick: boolean;
@@ -30,11 +31,11 @@ export interface Servers {
   readonly errors: Errors;
 }
 
-/** Starts one server per implementation (`compress`: permessage-deflate on), runs `body`, kills them all. */
+/** Starts one server per implementation (`compress`: permessage-deflate, see servers.ts), runs `body`, kills them all. */
 export async function withServers(
   impls: readonly Impl[],
   body: (servers: Servers) => Promise<void>,
-  compress = false,
+  compress: Compress = false,
 ): Promise<void> {
   const servers: Servers = { ports: {}, children: new Map(), errors: {} };
   try {

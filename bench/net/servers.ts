@@ -10,6 +10,14 @@ const MAX_PAYLOAD = 64 * 1024 * 1024;
 
 export type ServerImpl = 'wscompat' | 'ws' | 'driver' | 'net';
 
+/** permessage-deflate: off, each library's defaults (`true`), or its defaults with one zlib deflate level. */
+export type Compress = boolean | { readonly level: number };
+
+/** The `perMessageDeflate` option both ws and wscompat take, for `compress`. */
+function perMessageDeflate(compress: Compress): boolean | { zlibDeflateOptions: { level: number } } {
+  return typeof compress === 'boolean' ? compress : { zlibDeflateOptions: { level: compress.level } };
+}
+
 export interface RunningServer {
   readonly port: number;
   close(): void;
@@ -41,14 +49,14 @@ interface WsLike {
   send(data: Buffer, options: { binary: boolean }): void;
 }
 
-async function wsEcho(compress: boolean): Promise<RunningServer> {
+async function wsEcho(compress: Compress): Promise<RunningServer> {
   const { WebSocketServer } = require('ws') as typeof import('ws');
   const wss = new WebSocketServer({
     host: HOST,
     port: 0,
     maxPayload: MAX_PAYLOAD,
     backlog: 4096,
-    perMessageDeflate: compress,
+    perMessageDeflate: perMessageDeflate(compress),
   });
   wss.on('connection', (ws: WsLike) => {
     ws.on('error', () => {});
@@ -95,13 +103,13 @@ async function driverEcho(): Promise<RunningServer> {
   return { port, close: () => server.close() };
 }
 
-async function wscompatEcho(compress: boolean): Promise<RunningServer> {
+async function wscompatEcho(compress: Compress): Promise<RunningServer> {
   const api = await loadNodeApi();
   const server = api.createServer({
     host: HOST,
     port: 0,
     maxPayload: MAX_PAYLOAD,
-    ...(compress ? { perMessageDeflate: true } : {}),
+    ...(compress === false ? {} : { perMessageDeflate: perMessageDeflate(compress) }),
   });
   server.on('connection', (conn) => {
     conn.on('error', () => {});
@@ -116,8 +124,8 @@ async function wscompatEcho(compress: boolean): Promise<RunningServer> {
   return { port, close: () => server.close() };
 }
 
-/** `compress`: permessage-deflate with each library's defaults (`perMessageDeflate: true`). */
-export function startServer(impl: ServerImpl, compress = false): Promise<RunningServer> {
+/** `compress`: permessage-deflate with each library's defaults (`perMessageDeflate: true`), or a given level. */
+export function startServer(impl: ServerImpl, compress: Compress = false): Promise<RunningServer> {
   switch (impl) {
     case 'net':
       return netEcho();
