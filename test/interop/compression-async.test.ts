@@ -1,7 +1,6 @@
 // Large compressed messages deflate on libuv's pool (asyncThreshold) while the Connection contract holds:
 // frames leave in send order, callbacks run in order, the close waits behind pending deflates, terminate()
 // frees them, bufferedAmount and backpressure count them. Checked against the npm `ws` 8 peer over loopback.
-import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -12,6 +11,7 @@ import { jsonLike } from '../hybi/compression-helpers.js';
 import { closeServer, once, openClient, startEchoServer, until } from '../node/helpers.js';
 import { runChild } from '../support/child.js';
 import { runs } from '../support/fc-runs.js';
+import { hasPythonModule, PYTHON } from '../support/python.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -241,7 +241,6 @@ describe('the same path for deflate-frame and for Python websockets', () => {
     expect(pool.inlineRuns).toBe(inline);
   });
 
-  const PYTHON = '/usr/bin/python3';
   const PY_READER = `
 import asyncio, hashlib, json, sys, websockets
 async def main(url):
@@ -256,7 +255,7 @@ async def main(url):
         print(json.dumps({"ext": ws.response_headers.get("Sec-WebSocket-Extensions"), "got": got, "code": ws.close_code}))
 asyncio.run(main(sys.argv[1]))
 `;
-  it.skipIf(!existsSync(PYTHON))(
+  it.skipIf(!hasPythonModule('websockets'))(
     'Python websockets gets a burst of mixed sizes, then the close',
     async () => {
       const { createHash } = await import('node:crypto');

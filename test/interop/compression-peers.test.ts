@@ -1,6 +1,6 @@
 // Interop: permessage-deflate with Python websockets 10.4 (client and server), Node's built-in WebSocket
 // (undici; Node 20 needs --experimental-websocket) and headless Chromium, over loopback.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,8 @@ import type { Connection } from '../../src/connection/connection.js';
 import { jsonLike } from '../hybi/compression-helpers.js';
 import { closeServer, openClient, startEchoServer } from '../node/helpers.js';
 import { runChild } from '../support/child.js';
+import { hasPythonModule, PYTHON } from '../support/python.js';
 
-const PYTHON = '/usr/bin/python3';
 const CHROMIUM = '/usr/bin/chromium';
 const MESSAGES = ['hello ✓', jsonLike(3000, 1), jsonLike(70_000, 2), ''];
 
@@ -20,8 +20,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const hasPythonWebsockets =
-  existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import websockets'], { timeout: 10_000 }).status === 0;
+const hasPythonWebsockets = hasPythonModule('websockets');
 
 const PY_CLIENT = `
 import asyncio, json, sys, websockets

@@ -1,25 +1,14 @@
 // Interop: an independent HTTP/2 stack, Debian's python3-h2 (test/interop/peers/h2_websocket.py), opens
 // a WebSocket to our server with an RFC 8441 extended CONNECT, frames it by hand, and closes it.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../src/node/server.js';
 import { closeServer, listening } from '../node/helpers.js';
+import { hasPythonModule, PYTHON } from '../support/python.js';
 import { haveOpenssl, makeTestCert } from '../support/tls-cert.js';
 
-const PYTHON = '/usr/bin/python3';
 const PEER = join(import.meta.dirname, 'peers', 'h2_websocket.py');
-
-function havePythonH2(): boolean {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    execFileSync(PYTHON, ['-c', 'import h2'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function runPeer(port: number, path: string, message: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -30,7 +19,7 @@ function runPeer(port: number, path: string, message: string): Promise<Record<st
   });
 }
 
-describe.skipIf(!haveOpenssl || !havePythonH2())('python3-h2 extended CONNECT (RFC 8441)', () => {
+describe.skipIf(!haveOpenssl || !hasPythonModule('h2'))('python3-h2 extended CONNECT (RFC 8441)', () => {
   it('sees SETTINGS_ENABLE_CONNECT_PROTOCOL, gets 200 with a subprotocol, an echo and a 1000 close', async () => {
     const cert = makeTestCert();
     const seen: { url: string; version: string; closed?: [number, string] }[] = [];
