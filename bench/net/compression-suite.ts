@@ -10,6 +10,7 @@ import {
   interleaved,
   message,
   type NetSuiteOptions,
+  runTiming,
   type Servers,
   serverCpu,
   type Values,
@@ -58,9 +59,7 @@ async function compressedCase(
   { ports, children, errors: startErrors }: Servers,
   { size, label: name }: CompressedCase,
 ): Promise<void> {
-  const warmupMs = opts.quick ? 200 : 1000;
-  const measureMs = opts.quick ? 600 : 2500;
-  const reps = opts.quick ? 1 : 2;
+  const { warmupMs, measureMs, reps } = runTiming(opts.quick);
   const rate: Values = {};
   const cpu: Values = {};
   const bytes: Values = {};

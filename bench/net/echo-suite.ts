@@ -7,6 +7,7 @@ import {
   message,
   type NetSuiteOptions,
   runClient,
+  runTiming,
   serverCpu,
   type Values,
   withServers,
@@ -39,9 +40,7 @@ export function echoCaseName(c: EchoCase): string {
 const IMPLS: readonly Impl[] = ['wscompat', 'wscompat-js', 'ws', 'ws-nobu', 'net'];
 
 export async function echoSuite(results: Results, opts: NetSuiteOptions): Promise<void> {
-  const warmupMs = opts.quick ? 200 : 1000;
-  const measureMs = opts.quick ? 600 : 2500;
-  const reps = opts.quick ? 1 : 2;
+  const { warmupMs, measureMs, reps } = runTiming(opts.quick);
   await withServers(IMPLS, async ({ ports, children, errors: startErrors }) => {
     for (const c of ECHO_CASES) {
       const name = echoCaseName(c);

@@ -71,6 +71,11 @@ export async function serverCpu(server: Child): Promise<number> {
   return (await server.expect('cpu', 30_000)).us as number;
 }
 
+/** Warm-up and measure windows of one load-client run, and how many interleaved repetitions keep the best. */
+export function runTiming(quick: boolean): { warmupMs: number; measureMs: number; reps: number } {
+  return quick ? { warmupMs: 200, measureMs: 600, reps: 1 } : { warmupMs: 1000, measureMs: 2500, reps: 2 };
+}
+
 /** Alternating order per repetition, so drift in the machine's load spreads evenly over the implementations. */
 export function interleaved<T>(items: readonly T[], rep: number): readonly T[] {
   return rep % 2 === 0 ? items : [...items].reverse();
