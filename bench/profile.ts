@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_APP_HEAP_MIB } from './lib/args.js';
 import { Child } from './lib/child.js';
 import type { EchoConfig } from './net/echo-client.js';
 import type { HandshakeConfig } from './net/handshake-client.js';
@@ -56,6 +57,7 @@ async function profileParser(argv: string[], dir: string): Promise<void> {
     warmupMs: 500,
     measureMs: 4000,
     streamBytes: 4 * 1024 * 1024,
+    appHeapMiB: DEFAULT_APP_HEAP_MIB,
   };
   const child = new Child('../parser/worker.ts', config, {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
   const msg = await child.expect('figure', 120_000);
@@ -66,7 +68,11 @@ async function profileParser(argv: string[], dir: string): Promise<void> {
 
 async function profileEcho(argv: string[], dir: string): Promise<void> {
   const [size = '1024', conns = '16', impl = 'wscompat'] = argv;
-  const server = new Child('../net/server-main.ts', { impl }, {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const server = new Child('../net/server-main.ts', { impl, appHeapMiB: DEFAULT_APP_HEAP_MIB }, {}, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dir,
+  ]);
   const port = (await server.expect('ready', 30_000)).port as number;
   const config: EchoConfig = {
     port,
@@ -89,7 +95,11 @@ async function profileEcho(argv: string[], dir: string): Promise<void> {
 
 async function profileHandshake(argv: string[], dir: string): Promise<void> {
   const [draft = 'rfc6455', impl = 'wscompat'] = argv;
-  const server = new Child('../net/server-main.ts', { impl }, {}, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const server = new Child('../net/server-main.ts', { impl, appHeapMiB: DEFAULT_APP_HEAP_MIB }, {}, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dir,
+  ]);
   const port = (await server.expect('ready', 30_000)).port as number;
   const config: HandshakeConfig = {
     port,

@@ -7,6 +7,7 @@ import { findRegressions, formatRegressions, loadBaseline } from './lib/baseline
 import { pinAllocator } from './lib/child.js';
 import { formatTables, machine, Results } from './lib/report.js';
 import { maskSuite } from './mask/suite.js';
+import { setAppHeap } from './net/app-heap.js';
 import { compressionSuite } from './net/compression-suite.js';
 import { echoSuite } from './net/echo-suite.js';
 import { handshakeSuite } from './net/handshake-suite.js';
@@ -21,12 +22,16 @@ async function main(): Promise<void> {
   const results = new Results();
   const host = machine();
   pinAllocator(args.pinMalloc);
+  setAppHeap(args.appHeapMiB);
   const environment = args.pinMalloc
     ? 'PINNED glibc malloc thresholds (--pin-malloc): not what users run'
     : 'untouched (as users run it)';
   log(`wscompat bench ${args.quick ? '(quick)' : '(full)'}: ${args.suites.join(', ')}`);
   log(`machine: ${JSON.stringify(host)}`);
   log(`environment: ${environment}`);
+  log(
+    `servers: every library loaded in each server process, plus ${args.appHeapMiB} MiB of live objects (--app-heap)`,
+  );
   const opts = { quick: args.quick, log };
   if (args.suites.includes('parser')) await parserSuite(results, opts);
   if (args.suites.includes('mask')) await maskSuite(results, opts);
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       quick: args.quick,
       pinMalloc: args.pinMalloc,
+      appHeapMiB: args.appHeapMiB,
       date: new Date(started).toISOString(),
       seconds,
       machine: { ...host, loadAverageEnd1m: Number(loadavg()[0]!.toFixed(2)) },

@@ -17,11 +17,15 @@ export interface BenchArgs {
   readonly pinMalloc: boolean;
   /** The previous committed figures that a regression of more than 20 % is judged against. */
   readonly baseline: string;
+  /** MiB of live objects every server child holds, standing for the application around it (net/app-heap.ts). */
+  readonly appHeapMiB: number;
 }
+
+export const DEFAULT_APP_HEAP_MIB = 32;
 
 const USAGE =
   'usage: npm run bench -- [--quick] [--json FILE] [--only parser,mask,echo,handshake,memory,compression,scale] ' +
-  '[--pin-malloc] [--baseline FILE]';
+  '[--pin-malloc] [--baseline FILE] [--app-heap MIB]';
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
@@ -29,6 +33,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let json: string | undefined;
   let baseline = DEFAULT_BASELINE;
   let suites: Suite[] = [...SUITES];
+  let appHeapMiB = DEFAULT_APP_HEAP_MIB;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
@@ -38,6 +43,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       if (!file) throw new Error(`${arg} needs a file\n${USAGE}`);
       if (arg === '--json') json = file;
       else baseline = file;
+    } else if (arg === '--app-heap') {
+      appHeapMiB = Number(argv[++i]);
+      if (!Number.isInteger(appHeapMiB) || appHeapMiB < 0)
+        throw new Error(`--app-heap needs a whole number of MiB (0: none)\n${USAGE}`);
     } else if (arg === '--only') {
       const list = (argv[++i] ?? '').split(',');
       for (const s of list)
@@ -48,5 +57,5 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, json, suites, pinMalloc, baseline };
+  return { quick, json, suites, pinMalloc, baseline, appHeapMiB };
 }

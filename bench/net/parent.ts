@@ -1,6 +1,7 @@
 // Parent side of the loopback suites: server children per implementation, one-shot client children.
 import { Child } from '../lib/child.js';
 import type { Impl } from '../lib/report.js';
+import { appHeapMiB } from './app-heap.js';
 import type { Compress } from './servers.js';
 
 export interface NetSuiteOptions {
@@ -41,7 +42,11 @@ export async function withServers(
   try {
     for (const impl of impls) {
       const spec = serverSpec(impl);
-      const child = new Child('../net/server-main.ts', { impl: spec.impl, compress }, spec.env);
+      const child = new Child(
+        '../net/server-main.ts',
+        { impl: spec.impl, compress, appHeapMiB: appHeapMiB() },
+        spec.env,
+      );
       servers.children.set(impl, child);
       try {
         servers.ports[impl] = (await child.expect('ready', READY_TIMEOUT)).port as number;

@@ -1,13 +1,20 @@
 // Child process: one echo server; answers `mem` requests with its RSS after a full GC.
 import { childConfig, childMain, toParent } from '../lib/child.js';
-import { type Compress, type ServerImpl, startServer } from './servers.js';
+import { holdAppHeap } from './app-heap.js';
+import { type Compress, loadAllLibraries, type ServerImpl, startServer } from './servers.js';
 
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 childMain(async () => {
-  const { impl, compress } = childConfig<{ impl: ServerImpl; compress?: Compress }>();
+  const { impl, compress, appHeapMiB } = childConfig<{
+    impl: ServerImpl;
+    compress?: Compress;
+    appHeapMiB?: number;
+  }>();
+  await loadAllLibraries();
+  holdAppHeap(appHeapMiB ?? 0);
   const server = await startServer(impl, compress ?? false);
   process.on('message', async (msg: { type: string }) => {
     // `exit` ends the process cleanly, so `--cpu-prof` gets to write its profile.

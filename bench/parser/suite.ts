@@ -1,6 +1,8 @@
 // Parent side of the parser benchmark: one child per implementation, figures gathered into Results.
+
 import { Child } from '../lib/child.js';
 import { type Impl, type Results, sizeLabel } from '../lib/report.js';
+import { appHeapMiB } from '../net/app-heap.js';
 import type { ParserImpl } from './adapters.js';
 import type { ParserCase, ParserFigure, ParserWorkerConfig } from './worker.js';
 
@@ -42,6 +44,7 @@ async function runImpl(impl: SuiteImpl, opts: ParserSuiteOptions, into: Collecte
     warmupMs: opts.quick ? 100 : 500,
     measureMs: opts.quick ? 300 : 2000,
     streamBytes: 4 * 1024 * 1024,
+    appHeapMiB: appHeapMiB(),
   };
   // ws reads WS_NO_BUFFER_UTIL once, at load: the variant without the native addon needs its own process.
   // wscompat's optional native unmask is switched off the same way (WSCOMPAT_NO_BUFFERUTIL).

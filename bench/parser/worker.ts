@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { childConfig, childMain, toParent } from '../lib/child.js';
 import { buildStream, cut } from '../lib/frames.js';
+import { holdAppHeap } from '../net/app-heap.js';
 import { createParser, type ParserDraft, type ParserImpl } from './adapters.js';
 
 export interface ParserCase {
@@ -16,6 +17,8 @@ export interface ParserWorkerConfig {
   readonly warmupMs: number;
   readonly measureMs: number;
   readonly streamBytes: number;
+  /** MiB of live objects to hold first (net/app-heap.ts). */
+  readonly appHeapMiB: number;
 }
 
 export interface ParserFigure {
@@ -86,6 +89,7 @@ async function runCase(config: ParserWorkerConfig, c: ParserCase): Promise<Parse
 
 childMain(async () => {
   const config = childConfig<ParserWorkerConfig>();
+  holdAppHeap(config.appHeapMiB);
   for (const c of config.cases) {
     try {
       toParent({ type: 'figure', case: c, figure: await runCase(config, c) });
