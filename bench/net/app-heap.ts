@@ -28,4 +28,3 @@ export function holdAppHeap(mib: number): void {
   const records = Math.round((mib * 1024 * 1024) / 76);
   held = Array.from({ length: records }, (_, i) => ({ id: i, name: `record ${i}` }));
 }
-
