@@ -57,7 +57,7 @@ function deflateBits(negotiated: number, span: number): number {
  * The deflate level when the user sets none. Below LARGE_MESSAGE zlib's own default, 6: such a message deflates
  * in tens of microseconds whatever the level, and 6 finds the long repeats small JSON is made of. From
  * LARGE_MESSAGE up, level 4, the last of zlib's lazy-matching levels before its long hash chains: on JSON and
- * prose it deflates 1.4-2.7x faster than 6 for 3-5% more bytes (docs/performance.md), and deflate is most of
+ * prose it deflates 1.4-2.7x faster than 6 for 3-6% more bytes (docs/performance.md), and deflate is most of
  * the CPU a large compressed message costs a server. `zlibDeflateOptions.level` applies to every size.
  */
 const SMALL_MESSAGE_LEVEL = 6;
