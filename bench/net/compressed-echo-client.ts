@@ -92,9 +92,11 @@ childMain(async () => {
     socket.on('data', (chunk: Buffer) => {
       const before = counter.payloadBytes;
       const done = counter.push(chunk);
-      if (recording) payloadBytes += counter.payloadBytes - before;
       inFlight -= done;
-      if (recording) completed += done;
+      if (recording) {
+        completed += done;
+        payloadBytes += counter.payloadBytes - before;
+      }
       if (sending && done > 0) {
         inFlight += done;
         for (let i = 0; i < done; i += cfg.window)

@@ -125,11 +125,8 @@ async function wscompatEcho(compress: Compress): Promise<RunningServer> {
 }
 
 /**
- * Loads every library into this process, whichever one serves. V8 (Node 20) schedules full collections from
- * the old generation's size: a process whose heap holds ~6-10 MB ran a mark-compact after nearly every
- * scavenge under the 64 KiB echo's ArrayBuffer churn, and one more library's code moves a server in or out
- * of that band (ws alone: 1 mark-compact in 3.5 s; ws with wscompat's modules loaded: 60-95, at half the
- * rate). With the same code loaded everywhere, no implementation gets a heap size the others do not.
+ * Loads every library into this process, whichever one serves: one library's code alone can move a server
+ * into or out of V8's small-heap band (app-heap.ts), so every server carries the same code.
  */
 export async function loadAllLibraries(): Promise<void> {
   await loadNodeApi();

@@ -1,5 +1,4 @@
 // Parent side of the parser benchmark: one child per implementation, figures gathered into Results.
-
 import { Child } from '../lib/child.js';
 import { type Impl, type Results, sizeLabel } from '../lib/report.js';
 import { appHeapMiB } from '../net/app-heap.js';

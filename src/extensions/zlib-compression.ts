@@ -62,7 +62,7 @@ function deflateBits(negotiated: number, span: number): number {
  */
 const SMALL_MESSAGE_LEVEL = 6;
 const LARGE_MESSAGE_LEVEL = 4;
-export const LARGE_MESSAGE = 16 * 1024;
+const LARGE_MESSAGE = 16 * 1024;
 
 export function defaultDeflateLevel(length: number): number {
   return length < LARGE_MESSAGE ? SMALL_MESSAGE_LEVEL : LARGE_MESSAGE_LEVEL;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Progress } from '../../src/cli/replay-report/progress.js';
 import { byDraft, junitReport, tapReport } from '../../src/cli/replay-report/reporters.js';
 import type { TraceResult } from '../../src/replay/run-traces.js';
+import { PYTHON } from '../support/python.js';
 
 const results: TraceResult[] = [
   { file: 'a.trace', draft: 'rfc6455', status: 'passed', differences: [], durationMs: 12 },
@@ -43,7 +44,7 @@ for s in root:
         kind = 'passed' if len(c) == 0 else c[0].tag
         print(s.get('name'), c.get('name'), kind, (c[0].get('message') if len(c) else '') or '')
 `;
-  return execFileSync('/usr/bin/python3', ['-c', script], { input: xml, encoding: 'utf8' });
+  return execFileSync(PYTHON, ['-c', script], { input: xml, encoding: 'utf8' });
 }
 
 describe('replay reporters', () => {
