@@ -21,16 +21,28 @@ interface Emitter {
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
 
-function wsParser(): Parser {
+/** Bytes of one delivered message: a Buffer, or the pieces of one (binaryType 'fragments', receiveParts). */
+function lengthOf(data: Buffer | readonly Buffer[]): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  let n = 0;
+  for (let i = 0; i < data.length; i++) n += data[i]!.length;
+  return n;
+}
+
+function wsParser(fragments: boolean): Parser {
   // ws reads WS_NO_BUFFER_UTIL when lib/buffer-util.js loads: the parent sets it per child process.
   const Receiver = require(join(dirname(require.resolve('ws')), 'lib/receiver.js')) as new (
     options: Record<string, unknown>,
   ) => Emitter & { write(chunk: Buffer): boolean };
   const tally = { messages: 0, bytes: 0, error: undefined as string | undefined };
-  const receiver = new Receiver({ isServer: true, maxPayload: MAX_PAYLOAD, binaryType: 'nodebuffer' });
-  receiver.on('message', (data: Buffer) => {
+  const receiver = new Receiver({
+    isServer: true,
+    maxPayload: MAX_PAYLOAD,
+    binaryType: fragments ? 'fragments' : 'nodebuffer',
+  });
+  receiver.on('message', (data: Buffer | Buffer[]) => {
     tally.messages++;
-    tally.bytes += data.length;
+    tally.bytes += lengthOf(data);
   });
   receiver.on('error', (err: Error) => {
     tally.error ??= err.message;
@@ -90,9 +102,10 @@ function driverParser(draft: ParserDraft): Parser {
   return { tally, feed: (chunk) => driver.parse(chunk) };
 }
 
-async function wscompatParser(draft: ParserDraft): Promise<Parser> {
+async function wscompatParser(draft: ParserDraft, fragments: boolean): Promise<Parser> {
   const api = await loadCodecApi();
   const codec = api.getDraft(draft).createCodec('server', { maxPayload: MAX_PAYLOAD, rng: prng(1) });
+  if (fragments) codec.receiveParts?.(true);
   const tally = { messages: 0, bytes: 0, error: undefined as string | undefined };
   return {
     tally,
@@ -100,18 +113,18 @@ async function wscompatParser(draft: ParserDraft): Promise<Parser> {
       const events = codec.push(chunk);
       for (let i = 0; i < events.length; i++) {
         const ev = events[i]!;
-        if (ev.type === 'text' || ev.type === 'binary') {
+        if (ev.type === 'text' || ev.type === 'binary' || ev.type === 'binary-parts') {
           tally.messages++;
-          tally.bytes += ev.data.length;
+          tally.bytes += lengthOf(ev.type === 'binary-parts' ? ev.parts : ev.data);
         } else if (ev.type === 'fail') tally.error ??= `${ev.fault}: ${ev.message}`;
       }
     },
   };
 }
 
-export async function createParser(impl: ParserImpl, draft: ParserDraft): Promise<Parser> {
-  if (impl === 'wscompat') return wscompatParser(draft);
+export async function createParser(impl: ParserImpl, draft: ParserDraft, fragments = false): Promise<Parser> {
+  if (impl === 'wscompat') return wscompatParser(draft, fragments);
   if (impl === 'driver') return driverParser(draft);
   if (draft !== 'rfc6455') throw new Error(`${impl} has no ${draft} parser`);
-  return wsParser();
+  return wsParser(fragments);
 }

@@ -18,13 +18,17 @@ function casesFor(impl: SuiteImpl): ParserCase[] {
   const cases: ParserCase[] = [];
   for (const kind of ['text', 'binary'] as const)
     for (const size of SIZES) cases.push({ draft: 'rfc6455', kind, size });
+  // Binary messages taken as pieces, where both libraries offer it (ws: binaryType 'fragments').
+  if (impl !== 'driver')
+    for (const size of SIZES.slice(2))
+      cases.push({ draft: 'rfc6455', kind: 'binary', size, fragments: true });
   if (impl === 'wscompat' || impl === 'wscompat-js' || impl === 'driver')
     for (const size of SIZES) cases.push({ draft: 'hixie-76', kind: 'text', size });
   return cases;
 }
 
 function caseName(c: ParserCase): string {
-  return `${c.draft} ${c.kind} ${sizeLabel(c.size)}`;
+  return `${c.draft} ${c.kind} ${sizeLabel(c.size)}${c.fragments ? ', pieces' : ''}`;
 }
 
 interface Collected1 {
@@ -94,7 +98,7 @@ export async function parserSuite(results: Results, opts: ParserSuiteOptions): P
       : 'parser rfc6455 (server, masked)';
     results.add(suite, name, 'throughput', 'MB/s', 'higher', values, errors);
     // Only where large buffers are in play: below 64 KiB the count is noise around zero.
-    if (name.endsWith('MiB') || name.endsWith('64 KiB'))
+    if (/(MiB|64 KiB)(, pieces)?$/.test(name))
       results.add(suite, name, 'page faults / MiB', 'count', 'lower', faults);
   }
 }

@@ -9,6 +9,8 @@ export interface ParserCase {
   readonly draft: ParserDraft;
   readonly kind: 'text' | 'binary';
   readonly size: number;
+  /** Binary messages taken as pieces: ws's binaryType 'fragments', wscompat's receiveParts. */
+  readonly fragments?: boolean;
 }
 
 export interface ParserWorkerConfig {
@@ -44,7 +46,7 @@ async function runCase(config: ParserWorkerConfig, c: ParserCase): Promise<Parse
   // Parsers may unmask in place, so every round gets a fresh copy of the masked bytes (copied outside the clock).
   const scratch = Buffer.allocUnsafe(stream.bytes.length);
   const pieces = cut(scratch, PIECE);
-  const parser = await createParser(config.impl, c.draft);
+  const parser = await createParser(config.impl, c.draft, c.fragments === true);
   const round = (): number => {
     scratch.set(stream.bytes);
     const before = parser.tally.messages;

@@ -47,6 +47,8 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
   protected peerEndSeen = false;
   protected terminated = false;
   protected paused = false;
+  /** Binary messages go to 'messageParts' as the pieces they arrived in (Connection.receiveParts). */
+  protected partsWanted = false;
   /** Our close frame (or the hixie-75 TCP close) is written: no data may follow (RFC 6455 §5.5.1). */
   protected closeWritten = false;
   /** The echo of the peer's close, held for the gateway (HOLD_CLOSE_REPLY) until close() or the timeout. */
@@ -129,8 +131,16 @@ export abstract class ConnectionCore extends BrowserStyleEmitter {
       const event = events[i]!;
       switch (event.type) {
         case 'text':
+          this.emitSafely('message', event.data, false);
+          break;
         case 'binary':
-          this.emitSafely('message', event.data, event.type === 'binary');
+          if (this.partsWanted) this.emitSafely('messageParts', [event.data]);
+          else this.emitSafely('message', event.data, true);
+          break;
+        case 'binary-parts':
+          // Switched off after the codec had decoded it: joined, as 'message' always gives.
+          if (this.partsWanted) this.emitSafely('messageParts', event.parts);
+          else this.emitSafely('message', Buffer.concat(event.parts), true);
           break;
         case 'ping': {
           // The codec queues the automatic pong right behind its ping: ws writes it before emitting 'ping'.

@@ -73,6 +73,20 @@ export class Connection extends ConnectionCore {
     this.transport?.resume();
   }
 
+  /**
+   * Off by default. On: binary messages arrive at 'messageParts' (not 'message') as the pieces they came in,
+   * in order: a long frame that spans socket reads is unmasked where it lies instead of being copied into one
+   * message-sized Buffer (docs/api.md "Large binary messages without a copy"). Text is unaffected.
+   */
+  get receiveParts(): boolean {
+    return this.partsWanted;
+  }
+
+  set receiveParts(on: boolean) {
+    this.partsWanted = Boolean(on);
+    this.codec?.receiveParts?.(this.partsWanted);
+  }
+
   /** Bytes accepted by send() and not yet handed to the OS. */
   get bufferedAmount(): number {
     return this.transport?.writableLength ?? 0;
@@ -198,6 +212,7 @@ export class Connection extends ConnectionCore {
     }
     this.transport = setup.transport;
     this.codec = setup.codec;
+    if (this.partsWanted) setup.codec.receiveParts?.(true);
     this.protocol = setup.protocol;
     this.extensions = setup.extensions;
     this.abortHandshake = undefined;
@@ -287,6 +302,8 @@ defineReadyStates(Connection.prototype);
 export type ConnectionEvents = {
   open: [];
   message: [data: Buffer, isBinary: boolean];
+  /** Binary messages instead of 'message' while `receiveParts` is on: joined, the pieces are the message. */
+  messageParts: [parts: Buffer[]];
   ping: [data: Buffer];
   pong: [data: Buffer];
   close: [code: number, reason: string, wasClean: boolean];

@@ -35,6 +35,11 @@ export type CodecEvent =
   /** A complete text message: `data` is valid UTF-8 (hixie: invalid sequences replaced by U+FFFD). */
   | { readonly type: 'text'; readonly data: Buffer }
   | { readonly type: 'binary'; readonly data: Buffer }
+  /**
+   * Only after Codec.receiveParts(true): a binary message as the pieces it arrived in, in order, unmasked in
+   * place (views of the bytes pushed, not copies). Joined, they are what 'binary' would have carried.
+   */
+  | { readonly type: 'binary-parts'; readonly parts: Buffer[] }
   | { readonly type: 'ping'; readonly data: Buffer }
   | { readonly type: 'pong'; readonly data: Buffer }
   /** The peer's close frame (hixie-76: `FF 00`, reported as 1005). */
@@ -95,6 +100,11 @@ export interface Codec {
    * when the codec prefers one buffer (small or masked frames) or cannot send now (encode() then says why).
    */
   encodeParts?(message: DataMessage): readonly Buffer[] | undefined;
+  /**
+   * Optional (drafts with binary frames): from now on deliver binary messages as 'binary-parts' events, long
+   * frames left in the pushed chunks instead of being copied into one buffer. Off by default.
+   */
+  receiveParts?(on: boolean): void;
   /**
    * Optional: a large compressed data message as a deflate for the caller to run (the Node layer runs it on
    * libuv's pool), or undefined to encode() it as usual. The message already counts in the sent history, so

@@ -25,7 +25,7 @@ function bytesOf(data: SendableData): string | Buffer {
   return Buffer.from(data as ArrayBuffer);
 }
 
-/** ws's RawData for one message under `binaryType`. */
+/** ws's RawData for one binary message under `binaryType` (text messages are always one Buffer in ws 8). */
 function convert(data: Buffer, binaryType: BinaryType): RawData {
   if (binaryType === 'fragments') return [data];
   if (binaryType === 'arraybuffer')
@@ -101,7 +101,12 @@ export class WebSocket extends WsEventTarget {
   private attach(conn: Connection): void {
     this.conn = conn;
     conn.on('open', () => this.emit('open'));
-    conn.on('message', (data, isBinary) => this.emit('message', convert(data, this.type), isBinary));
+    conn.on('message', (data, isBinary) =>
+      this.emit('message', isBinary ? convert(data, this.type) : data, isBinary),
+    );
+    // 'fragments': binary messages as the pieces they arrived in, long frames never copied into one Buffer.
+    conn.receiveParts = this.type === 'fragments';
+    conn.on('messageParts', (parts) => this.emit('message', parts, true));
     conn.on('ping', (data) => this.emit('ping', data));
     conn.on('pong', (data) => this.emit('pong', data));
     // The Connection reports errors only to listeners: a bad peer does not crash a process without one.
@@ -134,7 +139,9 @@ export class WebSocket extends WsEventTarget {
   }
   /** As ws: an unknown value is ignored. */
   set binaryType(type: BinaryType) {
-    if (BINARY_TYPES.includes(type)) this.type = type;
+    if (!BINARY_TYPES.includes(type)) return;
+    this.type = type;
+    if (this.conn) this.conn.receiveParts = type === 'fragments';
   }
 
   get readyState(): 0 | 1 | 2 | 3 {

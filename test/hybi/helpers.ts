@@ -80,6 +80,9 @@ export function plain(events: readonly CodecEvent[]): unknown[] {
       case 'ping':
       case 'pong':
         return { type: e.type, hex: e.data.toString('hex') };
+      // The same message as 'binary' carries, whatever pieces it came in.
+      case 'binary-parts':
+        return { type: 'binary', hex: Buffer.concat(e.parts).toString('hex') };
       case 'send':
         return { type: 'send', hex: e.bytes.toString('hex') };
       case 'close':

@@ -19,6 +19,8 @@ describe('Connection events', () => {
       expectTypeOf(reason).toEqualTypeOf<string>();
       expectTypeOf(wasClean).toEqualTypeOf<boolean>();
     });
+    conn.on('messageParts', (parts) => expectTypeOf(parts).toEqualTypeOf<Buffer[]>());
+    expectTypeOf(conn.receiveParts).toEqualTypeOf<boolean>();
     conn.addListener('ping', (data) => expectTypeOf(data).toEqualTypeOf<Buffer>());
     conn.off('error', (err) => expectTypeOf(err).toEqualTypeOf<Error>());
     expectTypeOf(conn.on('open', () => {})).toEqualTypeOf<Connection>();

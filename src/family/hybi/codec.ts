@@ -42,6 +42,10 @@ export class HybiCodec implements Codec, FrameSink {
   /** Fragments of the open data message (RFC 6455 §5.4) and its opcode. */
   private fragments: Buffer[] = [];
   private fragmentBytes = 0;
+  /** Frames the open message came in (`fragments` may hold several pieces of one frame). */
+  private fragmentFrames = 0;
+  /** Binary messages go out as the pieces they arrived in ('binary-parts'), uncopied. */
+  private wantParts = false;
   private messageOpcode = 0;
   /** The open message's first frame had RSV1 (RFC 7692 §6): its fragments are inflated once it ends. */
   private messageCompressed = false;
@@ -68,6 +72,12 @@ export class HybiCodec implements Codec, FrameSink {
       maxPayload: options.maxPayload,
       ...(options.compression ? { rsv1: options.compression.unit } : {}),
     });
+  }
+
+  /** Codec.receiveParts. */
+  receiveParts(on: boolean): void {
+    this.wantParts = on;
+    this.reader.partsWanted = on;
   }
 
   get bufferedBytes(): number {
@@ -222,10 +232,8 @@ export class HybiCodec implements Codec, FrameSink {
           this.events.push({ type: opcode === OP_TEXT ? 'text' : 'binary', data });
           return true;
         }
-        this.messageOpcode = opcode;
-        this.messageCompressed = compressed;
+        this.openMessage(opcode, compressed, payload.length);
         this.fragments.push(payload);
-        this.fragmentBytes = payload.length;
         return opcode === OP_BINARY || compressed || this.checkFragment(payload);
       }
       case OP_CONTINUATION:
@@ -244,24 +252,68 @@ export class HybiCodec implements Codec, FrameSink {
     }
   }
 
+  /** FrameSink: a binary frame as views of the chunks it arrived in (only while parts are wanted). */
+  frameParts(opcode: number, fin: boolean, parts: Buffer[], length: number): boolean {
+    // Switched off since the reader took the frame: one Buffer, as ever.
+    if (!this.wantParts) return this.frame(opcode, fin, Buffer.concat(parts, length), undefined, false);
+    if (opcode === OP_CONTINUATION) {
+      if (!this.addFrame(length)) return false;
+      for (const part of parts) this.fragments.push(part);
+      return fin ? this.endMessage() : true;
+    }
+    if (fin) {
+      this.events.push({ type: 'binary-parts', parts });
+      return true;
+    }
+    this.openMessage(opcode, false, length);
+    this.fragments = parts;
+    return true;
+  }
+
   /** FrameSink: a framing fault found by the reader. */
   fault(fault: FaultName, message: string): void {
     this.fail(fault, message);
   }
 
-  private continuation(fin: boolean, payload: Buffer): boolean {
+  /** The first frame of a fragmented data message (RFC 6455 §5.4). */
+  private openMessage(opcode: number, compressed: boolean, length: number): void {
+    this.messageOpcode = opcode;
+    this.messageCompressed = compressed;
+    this.fragmentBytes = length;
+    this.fragmentFrames = 1;
+  }
+
+  /** Count one more frame of the open message, or fail past maxFragments. */
+  private addFrame(length: number): boolean {
     // Empty or 1-byte fragments add little to maxPayload but a whole entry each: count them too.
-    if (this.fragments.length >= this.maxFragments)
+    if (this.fragmentFrames >= this.maxFragments)
       return this.fail('TOO_MANY_FRAGMENTS', `message in more than ${this.maxFragments} frames`);
+    this.fragmentFrames++;
+    this.fragmentBytes += length;
+    return true;
+  }
+
+  private continuation(fin: boolean, payload: Buffer): boolean {
+    if (!this.addFrame(payload.length)) return false;
     this.fragments.push(payload);
-    this.fragmentBytes += payload.length;
+    if (this.messageOpcode === OP_TEXT && !this.messageCompressed && !this.checkFragment(payload))
+      return false;
+    return fin ? this.endMessage() : true;
+  }
+
+  /** The open message's last frame came: check, join (unless wanted in parts) or inflate, and deliver it. */
+  private endMessage(): boolean {
     const text = this.messageOpcode === OP_TEXT;
     const compressed = this.messageCompressed;
-    if (text && !compressed && !this.checkFragment(payload)) return false;
-    if (!fin) return true;
     // RFC 6455 §8.1: the message must also end on a character boundary.
     if (text && !compressed && !this.utf8!.finish())
       return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
+    if (!text && !compressed && this.wantParts) {
+      const parts = this.fragments;
+      this.release();
+      this.events.push({ type: 'binary-parts', parts });
+      return true;
+    }
     const joined =
       this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments, this.fragmentBytes);
     this.release();
@@ -343,6 +395,7 @@ export class HybiCodec implements Codec, FrameSink {
   private release(): void {
     this.fragments = [];
     this.fragmentBytes = 0;
+    this.fragmentFrames = 0;
     this.messageOpcode = 0;
     this.messageCompressed = false;
     this.utf8?.reset();

@@ -18,6 +18,11 @@ export interface FrameSink {
     utf8: boolean | undefined,
     compressed: boolean,
   ): boolean;
+  /**
+   * A complete frame of a binary message left in the chunks it arrived in: unmasked in place there and
+   * handed on as views of them, in order, `length` bytes in all. Only while `FrameReader.partsWanted` is set.
+   */
+  frameParts(opcode: number, fin: boolean, parts: Buffer[], length: number): boolean;
   /** A framing rule was broken; the reader has stopped. */
   fault(fault: FaultName, message: string): void;
 }
@@ -49,11 +54,22 @@ const EAGER_LIMIT = 4 * 1024 * 1024;
 const CHECK_AS_GATHERED = 256 * 1024;
 
 /**
+ * From this length a frame spanning chunks may be handed on as views of them (`partsWanted`). Socket reads are
+ * at most 64 KiB, so such a frame keeps alive at most one chunk's worth of other bytes at each end.
+ */
+export const PARTS_FROM = 64 * 1024;
+
+/**
  * Turns a byte stream into frames. A frame that arrives whole inside one chunk is delivered as a view of
  * that chunk, unmasked in place (no copy). A frame spanning chunks is copied into one buffer as each
  * chunk arrives, unmasked on the way (one pass while the chunk is in cache; chunks are not held).
  */
 export class FrameReader {
+  /**
+   * Set by the codec while its application takes binary messages in pieces: a long uncompressed binary frame
+   * spanning chunks is then unmasked where it lies and handed to `FrameSink.frameParts`, never copied.
+   */
+  partsWanted = false;
   /**
    * The start of a header that spans chunks (never more than MAX_HEADER bytes). Made on first need: an
    * idle connection carries no read state (a small pooled slice, not a buffer of its own, when it does).
@@ -62,6 +78,10 @@ export class FrameReader {
   private scratchLength = 0;
   /** The payload of a frame spanning chunks, unmasked so far; undefined between frames. */
   private gathered: Buffer | undefined = undefined;
+  /** Instead of `gathered`: views of the chunks a frame spans, unmasked in place (`partsWanted`). */
+  private parts: Buffer[] | undefined = undefined;
+  /** Bytes of the chunks `parts` keeps alive (their whole length, not just the frame's share). */
+  private partsHeld = 0;
   private filled = 0;
   /** Header length of the frame being gathered (its bytes count as held). */
   private headerLength = 0;
@@ -72,6 +92,8 @@ export class FrameReader {
   /** A fragmented data message is open (RFC 6455 §5.4) and how many payload bytes it has so far. */
   private messageOpen = false;
   private messageBytes = 0;
+  /** The open fragmented message is binary and uncompressed, so its frames may go out as parts. */
+  private messageBinary = false;
   // The header parsed last; its masking key (RFC 6455 §5.3) is kept only when gathering or split.
   private opcode = 0;
   private fin = false;
@@ -90,12 +112,15 @@ export class FrameReader {
 
   /** Bytes received for the frame in progress (header and payload so far). */
   get bufferedBytes(): number {
+    if (this.parts !== undefined) return this.headerLength + this.partsHeld;
     return this.gathered === undefined ? this.scratchLength : this.headerLength + this.filled;
   }
 
   /** True when the stream so far ends inside a frame or inside a fragmented message. */
   get truncated(): boolean {
-    return this.scratchLength > 0 || this.gathered !== undefined || this.messageOpen;
+    return (
+      this.scratchLength > 0 || this.gathered !== undefined || this.parts !== undefined || this.messageOpen
+    );
   }
 
   /** Drop everything held and ignore further input. */
@@ -103,13 +128,14 @@ export class FrameReader {
     this.stopped = true;
     this.scratchLength = 0;
     this.gathered = undefined;
+    this.parts = undefined;
     this.filled = 0;
   }
 
   push(chunk: Buffer): void {
     if (this.stopped || chunk.length === 0) return;
     let pos = 0;
-    if (this.gathered !== undefined) pos = this.gather(chunk);
+    if (this.gathered !== undefined || this.parts !== undefined) pos = this.gather(chunk);
     else if (this.scratchLength > 0) pos = this.completeHeader(chunk);
     if (pos >= 0) this.run(chunk, pos);
   }
@@ -168,8 +194,14 @@ export class FrameReader {
   /** The payload from `buf[start]` runs past this chunk: start its own buffer. */
   private startGathering(buf: Buffer, start: number, header: number): void {
     this.headerLength = header;
-    this.gathered = Buffer.allocUnsafe(Math.min(this.payloadLength, EAGER_LIMIT));
     this.filled = 0;
+    if (this.partsWanted && this.payloadLength >= PARTS_FROM && this.plainBinary()) {
+      this.parts = [];
+      this.partsHeld = 0;
+      this.appendPart(buf, start, buf.length);
+      return;
+    }
+    this.gathered = Buffer.allocUnsafe(Math.min(this.payloadLength, EAGER_LIMIT));
     this.checkText =
       this.opcode === OP_TEXT && this.fin && !this.rsv1 && this.payloadLength >= CHECK_AS_GATHERED;
     if (this.checkText) {
@@ -182,6 +214,14 @@ export class FrameReader {
   /** More of the payload being gathered. Returns where the frame ends in `chunk`, or -1. */
   private gather(chunk: Buffer): number {
     const want = this.payloadLength - this.filled;
+    if (this.parts !== undefined) {
+      this.appendPart(chunk, 0, Math.min(want, chunk.length));
+      if (chunk.length < want) return -1;
+      const parts = this.parts;
+      this.parts = undefined;
+      this.filled = 0;
+      return this.emitParts(parts) ? want : -1;
+    }
     if (chunk.length < want) {
       this.append(chunk, 0, chunk.length);
       return -1;
@@ -209,18 +249,34 @@ export class FrameReader {
     if (!this.masked) buf.copy(into, filled, start, end);
     else {
       // RFC 6455 §5.3: payload byte i is masked with key byte i % 4.
-      const phase = filled & 3;
-      const k0 = this.k0;
-      const k1 = this.k1;
-      const k2 = this.k2;
-      const k3 = this.k3;
-      if (phase === 0) maskCopy(buf, start, end, into, filled, k0, k1, k2, k3);
-      else if (phase === 1) maskCopy(buf, start, end, into, filled, k1, k2, k3, k0);
-      else if (phase === 2) maskCopy(buf, start, end, into, filled, k2, k3, k0, k1);
-      else maskCopy(buf, start, end, into, filled, k3, k0, k1, k2);
+      const p = filled;
+      maskCopy(buf, start, end, into, p, this.key(p), this.key(p + 1), this.key(p + 2), this.key(p + 3));
     }
     this.filled = filled + n;
     if (this.checkText) this.text!.update(into, filled + n);
+  }
+
+  /** Take `buf[start..end)` as the next part of the frame, unmasked in place with the key in phase. */
+  private appendPart(buf: Buffer, start: number, end: number): void {
+    // The header may end exactly where its chunk does.
+    if (end === start) return;
+    const part = buf.subarray(start, end);
+    const p = this.filled;
+    if (this.masked) maskBuffer(part, this.key(p), this.key(p + 1), this.key(p + 2), this.key(p + 3));
+    this.parts!.push(part);
+    this.partsHeld += buf.length;
+    this.filled = p + (end - start);
+  }
+
+  /** The masking key byte for payload byte `i` (RFC 6455 §5.3: key byte i % 4). */
+  private key(i: number): number {
+    const k = i & 3;
+    return k === 0 ? this.k0 : k === 1 ? this.k1 : k === 2 ? this.k2 : this.k3;
+  }
+
+  /** The frame's payload is a binary message's, as sent: no extension owns its bytes. */
+  private plainBinary(): boolean {
+    return !this.rsv1 && (this.opcode === OP_BINARY || (this.opcode === 0 && this.messageBinary));
   }
 
   /**
@@ -308,19 +364,33 @@ export class FrameReader {
 
   /** Update the message state and hand an unmasked frame to the sink. */
   private emit(payload: Buffer, utf8?: boolean): boolean {
-    const opcode = this.opcode;
-    if (opcode < 0x8) {
-      if (this.fin) {
-        this.messageOpen = false;
-        this.messageBytes = 0;
-      } else {
-        this.messageOpen = true;
-        this.messageBytes += payload.length;
-      }
-    }
-    if (this.sink.frame(opcode, this.fin, payload, utf8, this.rsv1)) return true;
+    this.advance(payload.length);
+    if (this.sink.frame(this.opcode, this.fin, payload, utf8, this.rsv1)) return true;
     this.stop();
     return false;
+  }
+
+  /** The same for a frame left in its chunks. */
+  private emitParts(parts: Buffer[]): boolean {
+    const length = this.payloadLength;
+    this.advance(length);
+    if (this.sink.frameParts(this.opcode, this.fin, parts, length)) return true;
+    this.stop();
+    return false;
+  }
+
+  /** RFC 6455 §5.4: a data frame opens, continues or ends a message. */
+  private advance(length: number): void {
+    const opcode = this.opcode;
+    if (opcode >= 0x8) return;
+    if (this.fin) {
+      this.messageOpen = false;
+      this.messageBytes = 0;
+      return;
+    }
+    if (opcode !== 0) this.messageBinary = opcode === OP_BINARY && !this.rsv1;
+    this.messageOpen = true;
+    this.messageBytes += length;
   }
 
   private fail(fault: FaultName, message: string): -1 {
