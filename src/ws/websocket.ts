@@ -9,7 +9,17 @@ import { openClient } from './client.js';
 import { WsEventTarget } from './event-target.js';
 import type { AnyClientOptions, BinaryType, ClientOptions, RawData, SendableData } from './types.js';
 
-const BINARY_TYPES: readonly string[] = ['nodebuffer', 'arraybuffer', 'fragments'];
+/** ws 8.17+ also takes 'blob' where Blob exists (its types, like @types/ws's, leave it out). */
+const BINARY_TYPES: readonly string[] =
+  typeof Blob === 'undefined'
+    ? ['nodebuffer', 'arraybuffer', 'fragments']
+    : ['nodebuffer', 'arraybuffer', 'fragments', 'blob'];
+
+/** The binary types that take a message as its pieces (Connection.receiveParts): no joined copy first. */
+/** 'blob' is a runtime value only: ws's own types, which these follow, do not list it. */
+const isBlobType = (type: string): boolean => type === 'blob';
+
+const takesPieces = (type: string): boolean => type === 'fragments' || type === 'blob';
 /** A message sent in fragments (`fin: false`) is collected here until its last part, up to this size. */
 const MAX_FRAGMENTED_BYTES = 100 * 1024 * 1024;
 /** How the server hands a WebSocket its open connection, off the public surface. */
@@ -28,6 +38,7 @@ function bytesOf(data: SendableData): string | Buffer {
 /** ws's RawData for one binary message under `binaryType` (text messages are always one Buffer in ws 8). */
 function convert(data: Buffer, binaryType: BinaryType): RawData {
   if (binaryType === 'fragments') return [data];
+  if (isBlobType(binaryType)) return new Blob([data]) as unknown as RawData;
   if (binaryType === 'arraybuffer')
     return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
       ? (data.buffer as ArrayBuffer)
@@ -104,9 +115,9 @@ export class WebSocket extends WsEventTarget {
     conn.on('message', (data, isBinary) =>
       this.emit('message', isBinary ? convert(data, this.type) : data, isBinary),
     );
-    // 'fragments': binary messages as the pieces they arrived in, long frames never copied into one Buffer.
-    conn.receiveParts = this.type === 'fragments';
-    conn.on('messageParts', (parts) => this.emit('message', parts, true));
+    // 'fragments' and 'blob': binary messages as the pieces they arrived in, never joined into one Buffer.
+    conn.receiveParts = takesPieces(this.type);
+    conn.on('messageParts', (parts) => this.emit('message', this.fromPieces(parts), true));
     conn.on('ping', (data) => this.emit('ping', data));
     conn.on('pong', (data) => this.emit('pong', data));
     // The Connection reports errors only to listeners: a bad peer does not crash a process without one.
@@ -130,6 +141,13 @@ export class WebSocket extends WsEventTarget {
     else report();
   }
 
+  /** A binary message that came as pieces, as `binaryType` wants it. */
+  private fromPieces(parts: Buffer[]): RawData {
+    if (this.type === 'fragments') return parts;
+    if (isBlobType(this.type)) return new Blob(parts) as unknown as RawData;
+    return convert(parts.length === 1 ? parts[0]! : Buffer.concat(parts), this.type);
+  }
+
   closedCleanly(): boolean {
     return this.wasClean;
   }
@@ -141,7 +159,7 @@ export class WebSocket extends WsEventTarget {
   set binaryType(type: BinaryType) {
     if (!BINARY_TYPES.includes(type)) return;
     this.type = type;
-    if (this.conn) this.conn.receiveParts = type === 'fragments';
+    if (this.conn) this.conn.receiveParts = takesPieces(type);
   }
 
   get readyState(): 0 | 1 | 2 | 3 {

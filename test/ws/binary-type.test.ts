@@ -8,7 +8,10 @@ import WsClient, { WebSocketServer as RealServer } from 'ws';
 import { WebSocketServer as CompatServer } from 'wscompat/ws';
 import { once, until } from '../node/helpers.js';
 
-type BinaryType = 'nodebuffer' | 'arraybuffer' | 'fragments';
+/** 'blob' too: ws 8.17+ takes it at run time, though its types (and @types/ws) leave it out. */
+type BinaryType = 'nodebuffer' | 'arraybuffer' | 'fragments' | 'blob';
+
+type Seen = { kind: string; isBinary: boolean; sha: string };
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -18,7 +21,9 @@ afterEach(async () => {
 const digest = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex').slice(0, 12);
 
 /** What a listener can observe of one message: its kind and its bytes. */
-function describeData(data: unknown, isBinary: boolean): { kind: string; isBinary: boolean; sha: string } {
+async function describeData(data: unknown, isBinary: boolean): Promise<Seen> {
+  if (data instanceof Blob)
+    return { kind: 'Blob', isBinary, sha: digest(new Uint8Array(await data.arrayBuffer())) };
   if (Buffer.isBuffer(data)) return { kind: 'Buffer', isBinary, sha: digest(data) };
   if (data instanceof ArrayBuffer)
     return { kind: 'ArrayBuffer', isBinary, sha: digest(new Uint8Array(data)) };
@@ -51,8 +56,8 @@ async function run(
   impl: 'ws' | 'wscompat',
   binaryType: BinaryType,
   perMessageDeflate: boolean,
-): Promise<{ seen: ReturnType<typeof describeData>[]; pieces: number[] }> {
-  const seen: ReturnType<typeof describeData>[] = [];
+): Promise<{ seen: Seen[]; pieces: number[] }> {
+  const seen: Promise<Seen>[] = [];
   const pieces: number[] = [];
   const wss = serve(impl, perMessageDeflate, (ws) => {
     ws.binaryType = binaryType;
@@ -76,11 +81,11 @@ async function run(
   client.send(big.subarray(300_000, 300_010), { fin: false });
   client.send(big.subarray(300_010, 700_000), { fin: true });
   await until(() => seen.length === 5);
-  return { seen, pieces };
+  return { seen: await Promise.all(seen), pieces };
 }
 
 describe.each([false, true])('binaryType against ws 8 (perMessageDeflate %s)', (deflate) => {
-  it.each(['nodebuffer', 'arraybuffer', 'fragments'] as const)(
+  it.each(['nodebuffer', 'arraybuffer', 'fragments', 'blob'] as const)(
     '%s: same kinds and bytes as ws',
     async (type) => {
       const real = await run('ws', type, deflate);
@@ -105,8 +110,8 @@ describe('switching binaryType on an open connection', () => {
     const kinds: string[] = [];
     wss.on('connection', (ws) => {
       ws.binaryType = 'fragments';
-      ws.on('message', (data: unknown, isBinary: boolean) => {
-        kinds.push(describeData(data, isBinary).kind);
+      ws.on('message', (data: unknown) => {
+        kinds.push(Array.isArray(data) ? 'Buffer[]' : Buffer.isBuffer(data) ? 'Buffer' : typeof data);
         ws.binaryType = ws.binaryType === 'fragments' ? 'nodebuffer' : 'fragments';
       });
     });
