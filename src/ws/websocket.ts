@@ -4,8 +4,10 @@
 import type { ClientRequestArgs, IncomingMessage, ClientRequest as NodeClientRequest } from 'node:http';
 import type { Connection, SendCallback } from '../connection/connection.js';
 import { defineReadyStates } from '../connection/ready-state.js';
+import { ProtocolFault } from '../core/faults.js';
 import type { Caps, DraftId } from '../core/types.js';
 import { openClient } from './client.js';
+import { notOpenError, wsCallback, wsError } from './errors.js';
 import { WsEventTarget } from './event-target.js';
 import type { AnyClientOptions, BinaryType, ClientOptions, RawData, SendableData } from './types.js';
 
@@ -68,6 +70,8 @@ export class WebSocket extends WsEventTarget {
   private wasClean = false;
   /** close() or terminate() during the handshake: CLOSING until the deferred 'close' is emitted. */
   private aborting = false;
+  /** The peer broke the protocol: ws reports the close as 1006 then (see attach). */
+  private peerFaulted = false;
   private fragments: { parts: Buffer[]; bytes: number; binary: boolean } | undefined;
 
   constructor(address: null);
@@ -121,16 +125,21 @@ export class WebSocket extends WsEventTarget {
     conn.on('ping', (data) => this.emit('ping', data));
     conn.on('pong', (data) => this.emit('pong', data));
     // The Connection reports errors only to listeners: a bad peer does not crash a process without one.
-    conn.on('error', (err) =>
+    conn.on('error', (err) => {
+      // ws stops reading once the peer broke the protocol, so it never sees the peer's close: 1006.
+      if (err instanceof ProtocolFault) this.peerFaulted = true;
+      // ws reports a stream that ends inside a frame only by its close (1006), not as an error.
+      if (err instanceof ProtocolFault && err.fault === 'TRUNCATED_FRAME') return;
       this.afterAbort(() => {
-        if (this.listenerCount('error') > 0) this.emit('error', err);
-      }),
-    );
+        if (this.listenerCount('error') > 0) this.emit('error', wsError(err));
+      });
+    });
     conn.on('close', (code, reason, wasClean) =>
       this.afterAbort(() => {
         this.aborting = false;
         this.wasClean = wasClean;
-        this.emit('close', code, Buffer.from(reason));
+        if (this.peerFaulted) this.emit('close', 1006, Buffer.alloc(0));
+        else this.emit('close', code, Buffer.from(reason));
       }),
     );
   }
@@ -214,7 +223,7 @@ export class WebSocket extends WsEventTarget {
       ({ bytes, binary } = whole);
     }
     // The Connection calls back with null on success where ws passes undefined: both are falsy.
-    this.connection().send(bytes, { binary }, cb as SendCallback | undefined);
+    this.connection().send(bytes, { binary }, wsCallback(cb as SendCallback | undefined, this.readyState));
   }
 
   /** ws's `fin: false`: the parts of one message are sent as one message once the last part comes. */
@@ -244,7 +253,7 @@ export class WebSocket extends WsEventTarget {
       data = undefined;
     } else if (typeof mask === 'function') cb = mask as Callback;
     const payload = data === undefined ? undefined : bytesOf(data as SendableData);
-    this.connection()[type](payload, cb as SendCallback | undefined);
+    this.connection()[type](payload, wsCallback(cb as SendCallback | undefined, this.readyState));
   }
 
   close(code?: number, data?: string | Buffer): void {
@@ -272,7 +281,7 @@ export class WebSocket extends WsEventTarget {
   }
 
   private connection(): Connection {
-    if (!this.conn) throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    if (!this.conn) throw notOpenError(0);
     return this.conn;
   }
 }

@@ -290,7 +290,10 @@ export class FrameReader {
     // RFC 6455 §5.2: RSV1-3 MUST be 0 unless an extension defines them; only compression defines RSV1.
     const rsv1 = (b0 & 0x40) !== 0;
     if (b0 & 0x30 || (rsv1 && this.options.rsv1 === undefined))
-      return this.fail('RESERVED_BITS', 'RSV bits set with no extension negotiated');
+      return this.fail(
+        'RESERVED_BITS',
+        b0 & 0x30 ? 'RSV2 or RSV3 set' : 'RSV1 set with no extension negotiated',
+      );
     const opcode = b0 & 0x0f;
     // RFC 7692 §6.1: never on control frames; permessage-deflate sets it on a message's first frame only.
     if (rsv1 && (opcode > OP_BINARY || (opcode === 0 && this.options.rsv1 === 'message')))
@@ -300,17 +303,20 @@ export class FrameReader {
     if (opcode > OP_BINARY) {
       // RFC 6455 §5.2: 0x3-0x7 and 0xB-0xF are reserved.
       if (opcode < 0x8 || opcode > OP_PONG)
-        return this.fail('RESERVED_OPCODE', `reserved opcode 0x${opcode.toString(16)}`);
+        return this.fail('RESERVED_OPCODE', `reserved opcode ${opcode} (0x${opcode.toString(16)})`);
       // RFC 6455 §5.5: control frames MUST NOT be fragmented and carry at most 125 bytes.
       if (!fin) return this.fail('FRAGMENTED_CONTROL_FRAME', 'control frame without FIN');
       if (length > MAX_CONTROL_PAYLOAD)
-        return this.fail('CONTROL_FRAME_TOO_BIG', 'control frame over 125 bytes');
+        return this.fail('CONTROL_FRAME_TOO_BIG', `control frame payload of ${length} bytes, over 125`);
     } else if (opcode === 0) {
       // RFC 6455 §5.4: a continuation only continues an open message.
       if (!this.messageOpen)
         return this.fail('UNEXPECTED_CONTINUATION', 'continuation frame with no message open');
     } else if (this.messageOpen) {
-      return this.fail('CONTINUATION_EXPECTED', 'new data frame inside a fragmented message');
+      return this.fail(
+        'CONTINUATION_EXPECTED',
+        `new data frame (opcode ${opcode}) inside a fragmented message`,
+      );
     }
     const masked = (b1 & 0x80) !== 0;
     // RFC 6455 §5.1: a server MUST close on an unmasked frame; a client MUST close on a masked one.
