@@ -76,7 +76,7 @@ export class Connection extends ConnectionCore {
   /**
    * Off by default. On: binary messages arrive at 'messageParts' (not 'message') as the pieces they came in,
    * in order: a long frame that spans socket reads is unmasked where it lies instead of being copied into one
-   * message-sized Buffer (docs/api.md "Large binary messages without a copy"). Text is unaffected.
+   * message-sized Buffer (docs/api.md, `receiveParts`). Text is unaffected.
    */
   get receiveParts(): boolean {
     return this.partsWanted;

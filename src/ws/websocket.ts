@@ -17,10 +17,10 @@ const BINARY_TYPES: readonly string[] =
     ? ['nodebuffer', 'arraybuffer', 'fragments']
     : ['nodebuffer', 'arraybuffer', 'fragments', 'blob'];
 
-/** The binary types that take a message as its pieces (Connection.receiveParts): no joined copy first. */
 /** 'blob' is a runtime value only: ws's own types, which these follow, do not list it. */
 const isBlobType = (type: string): boolean => type === 'blob';
 
+/** The binary types that take a message as its pieces (Connection.receiveParts): no joined copy first. */
 const takesPieces = (type: string): boolean => type === 'fragments' || type === 'blob';
 /** A message sent in fragments (`fin: false`) is collected here until its last part, up to this size. */
 const MAX_FRAGMENTED_BYTES = 100 * 1024 * 1024;

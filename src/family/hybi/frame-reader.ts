@@ -62,7 +62,8 @@ export const PARTS_FROM = 64 * 1024;
 /**
  * Turns a byte stream into frames. A frame that arrives whole inside one chunk is delivered as a view of
  * that chunk, unmasked in place (no copy). A frame spanning chunks is copied into one buffer as each
- * chunk arrives, unmasked on the way (one pass while the chunk is in cache; chunks are not held).
+ * chunk arrives, unmasked on the way (one pass while the chunk is in cache; chunks are not held), unless
+ * `partsWanted` lets a long binary frame stay in its chunks, unmasked in place there.
  */
 export class FrameReader {
   /**
