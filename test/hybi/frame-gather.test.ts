@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Codec, CodecEvent } from '../../src/core/types.js';
 import { runs } from '../support/fc-runs.js';
-import { rawFrame } from './helpers.js';
+import { seededBytes as bytes, rawFrame } from './helpers.js';
 
 type Backend = 'native' | 'wasm' | 'js';
 
@@ -37,16 +37,6 @@ afterEach(() => {
   vi.unstubAllEnvs();
   vi.resetModules();
 });
-
-function bytes(n: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(n);
-  let s = seed | 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 /**
  * Feed `wire` cut at `cuts`; each piece is copied to byte offset `shift` of a larger buffer, so the

@@ -38,6 +38,17 @@ export function rawFrame(f: RawFrame): Buffer {
   return Buffer.concat([Buffer.from(head), body]);
 }
 
+/** `n` reproducible pseudo-random bytes (an LCG from `seed`): payloads that differ byte to byte. */
+export function seededBytes(n: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  let s = seed | 1;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = s >>> 24;
+  }
+  return out;
+}
+
 /** The role that receives what `sender` sends. */
 export function peerOf(role: Role): Role {
   return role === 'server' ? 'client' : 'server';

@@ -7,20 +7,10 @@ import { getDraft } from '../../src/drafts.js';
 import { PARTS_FROM } from '../../src/family/hybi/frame-reader.js';
 import { runs } from '../support/fc-runs.js';
 import { BASE_POLICY, compressedCodec, negotiatePair } from './compression-helpers.js';
-import { codecFor, plain, rawFrame } from './helpers.js';
+import { seededBytes as bytes, codecFor, plain, rawFrame } from './helpers.js';
 
 const rfc6455 = getDraft('rfc6455');
 const KEY = [0x37, 0xfa, 0x21, 0x3d];
-
-function bytes(n: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(n);
-  let s = seed | 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 function partsCodec(maxPayload = 16 << 20): Codec {
   const codec = codecFor(rfc6455, 'server', maxPayload);
