@@ -161,7 +161,7 @@ export class Connection extends ConnectionCore {
   close(code?: number, reason?: string): void {
     const args = validateCloseArgs(code, reason);
     if (this.state === CONNECTING) {
-      this.abortConnecting(new Error('closed before the connection was established'));
+      this.abortConnecting(new Error('WebSocket was closed before the connection was established'));
       return;
     }
     if (this.state === CLOSED || this.terminated || this.closeWritten) return;
@@ -192,7 +192,7 @@ export class Connection extends ConnectionCore {
   /** Destroy the transport now: the close event reports 1006. */
   terminate(): void {
     if (this.state === CONNECTING) {
-      this.abortConnecting(new Error('terminated before the connection was established'));
+      this.abortConnecting(new Error('WebSocket was closed before the connection was established'));
       return;
     }
     if (this.state === CLOSED) return;

@@ -281,7 +281,8 @@ export class WebSocket extends WsEventTarget {
   }
 
   private connection(): Connection {
-    if (!this.conn) throw notOpenError(0);
+    // ws throws while CONNECTING (send and ping alike); later it calls back with the error instead.
+    if (!this.conn || this.conn.readyState === 0) throw notOpenError(0);
     return this.conn;
   }
 }
