@@ -188,6 +188,31 @@ describe('wscompat/ws as a client observes what ws observes', () => {
     ['the end of the stream with no close frame', []],
   ])('%s', async (_name, bytes) => {
     const url = await rawServer(bytes, true);
-    await same(url, () => {});
+    await same(
+      url,
+      (ws, log) =>
+        ((ws as unknown as { onerror: unknown }).onerror = (ev: { message: string; error: unknown }) =>
+          log('onerror', ev.message, show(ev.error))),
+    );
+  });
+
+  it('EventTarget-style listeners and on* properties see the same event objects', async () => {
+    const url = await wsServer((ws) => {
+      ws.send('t');
+      ws.send(Buffer.from([7]));
+      ws.close(4003, 'r');
+    });
+    await same(url, (ws, log) => {
+      const target = ws as unknown as {
+        addEventListener(type: string, fn: (ev: Record<string, unknown>) => void, opts?: object): void;
+        onmessage: unknown;
+      };
+      const fields = (ev: Record<string, unknown>) =>
+        ['type', 'data', 'code', 'reason', 'wasClean', 'message'].map((k) => [k, show(ev[k])]);
+      for (const type of ['open', 'message', 'close', 'error'])
+        target.addEventListener(type, (ev) => log('listener', ...fields(ev)));
+      target.addEventListener('message', (ev) => log('once', ev.type), { once: true });
+      target.onmessage = (ev: Record<string, unknown>) => log('onmessage', show(ev.data), typeof ev.target);
+    });
   });
 });
