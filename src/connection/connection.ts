@@ -1,7 +1,7 @@
 // One WebSocket, whatever the draft: what the application calls (send, ping, close, ...) over the inbound
 // half in connection-core.ts (RFC 6455 §5.5.1, §7; hixie-76 §4.2 FF 00; hixie-75: TCP close).
 
-import { EMPTY } from '../core/bytes.js';
+import { asBuffer, EMPTY } from '../core/bytes.js';
 import { UsageError } from '../core/faults.js';
 import type { Codec, DataMessage } from '../core/types.js';
 import { validateCloseArgs } from './close-args.js';
@@ -141,6 +141,42 @@ export class Connection extends ConnectionCore {
     const parts = codec.encodeParts?.(message);
     if (parts !== undefined) return writeParts(transport, parts, cb);
     return transport.write(codec.encode(message, PAST), cb);
+  }
+
+  /**
+   * Send one binary message whose payload is `pieces` back to back (as 'messageParts' delivers them): a
+   * server writes a long uncompressed one as its header and the pieces in one writev, none of them copied;
+   * otherwise the pieces are joined and sent as send() would. Leave them unmodified until `cb` runs. Returns
+   * and calls back as send().
+   */
+  sendParts(
+    pieces: readonly Uint8Array[],
+    options?: { compress?: boolean } | SendCallback,
+    cb?: SendCallback,
+  ): boolean {
+    if (typeof options === 'function') {
+      cb = options;
+      options = undefined;
+    }
+    if (!Array.isArray(pieces)) throw new TypeError('pieces must be an array of Buffers or Uint8Arrays');
+    let length = 0;
+    const buffers = pieces.map((piece) => {
+      if (!(piece instanceof Uint8Array))
+        throw new TypeError('pieces must be an array of Buffers or Uint8Arrays');
+      length += piece.byteLength;
+      return asBuffer(piece);
+    });
+    const { transport, codec } = this;
+    if (this.state !== CONNECTING && this.canSend() && transport && codec && this.caps.binary) {
+      const framed = codec.encodePieces?.(buffers, length, options?.compress);
+      if (framed !== undefined) return writeParts(transport, framed, cb);
+    }
+    const joined = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, length);
+    return this.send(
+      joined,
+      { binary: true, ...(options?.compress === undefined ? {} : { compress: options.compress }) },
+      cb,
+    );
   }
 
   /** RFC 6455 §5.5.2; past OPEN as send(). Hixie has no ping: false, nothing sent, `cb` gets PING_UNSUPPORTED. */

@@ -106,6 +106,12 @@ export interface Codec {
    */
   receiveParts?(on: boolean): void;
   /**
+   * Optional: one binary message whose payload is `pieces` back to back, as [header, ...pieces] to write
+   * together, the pieces not copied; undefined when the codec prefers one buffer (clients mask, compression,
+   * short payloads) or cannot send now. The caller then joins the pieces and encodes as usual.
+   */
+  encodePieces?(pieces: readonly Buffer[], length: number, compress?: boolean): readonly Buffer[] | undefined;
+  /**
    * Optional: a large compressed data message as a deflate for the caller to run (the Node layer runs it on
    * libuv's pool), or undefined to encode() it as usual. The message already counts in the sent history, so
    * later messages may be encoded before this one is framed; they must be written after it. Throws as encode().

@@ -196,3 +196,24 @@ describe('receiveParts: property at random chunk boundaries', () => {
     );
   });
 });
+
+describe('encodePieces: a long binary message sent from pieces', () => {
+  it('a server frames it as one header and the pieces themselves, which a client decodes whole', () => {
+    const pieces = [bytes(40_000, 1), bytes(1, 2), bytes(30_000, 3)];
+    const length = 70_001;
+    const framed = codecFor(rfc6455, 'server').encodePieces!(pieces, length);
+    expect(framed!.slice(1)).toEqual(pieces);
+    for (let i = 0; i < pieces.length; i++) expect(framed![i + 1]).toBe(pieces[i]);
+    const events = codecFor(rfc6455, 'client').push(Buffer.concat(framed!));
+    expect(plain(events)).toEqual([{ type: 'binary', hex: Buffer.concat(pieces).toString('hex') }]);
+  });
+
+  it('declines what must be one buffer: clients (masking), short payloads, compression', () => {
+    const pieces = [bytes(20_000, 4), bytes(20_000, 5)];
+    expect(codecFor(rfc6455, 'client').encodePieces!(pieces, 40_000)).toBeUndefined();
+    expect(codecFor(rfc6455, 'server').encodePieces!([bytes(100, 6)], 100)).toBeUndefined();
+    const compressed = compressedCodec(rfc6455, 'server', negotiatePair(BASE_POLICY).server);
+    expect(compressed.encodePieces!(pieces, 40_000)).toBeUndefined();
+    expect(compressed.encodePieces!(pieces, 40_000, false)).toBeDefined();
+  });
+});

@@ -16,7 +16,7 @@ import {
 } from '../../core/types.js';
 import { isValidUtf8 } from '../../core/utf8.js';
 import { encodeCloseFrame, encodeFrame, encodeTextFrame } from './frame-encoder.js';
-import { encodeFrameParts, PARTS_THRESHOLD } from './frame-parts.js';
+import { encodeFrameHeader, encodeFrameParts, PARTS_THRESHOLD } from './frame-parts.js';
 import { FrameReader, type FrameSink } from './frame-reader.js';
 import {
   MAX_CLOSE_REASON,
@@ -186,6 +186,13 @@ export class HybiCodec implements Codec, FrameSink {
     if (message.type === 'binary') return encodeFrameParts(OP_BINARY, asBuffer(data));
     if (!isValidUtf8(data)) throw new UsageError('INVALID_UTF8', 'text message bytes are not UTF-8');
     return encodeFrameParts(OP_TEXT, asBuffer(data));
+  }
+
+  /** Codec.encodePieces: as encodeParts, for a payload given as pieces (a server's relay of 'binary-parts'). */
+  encodePieces(pieces: readonly Buffer[], length: number, compress?: boolean): readonly Buffer[] | undefined {
+    if (this.rng !== undefined || this.state !== 'open') return undefined;
+    if (length < PARTS_THRESHOLD || this.compresses(compress, length)) return undefined;
+    return [encodeFrameHeader(OP_BINARY, length), ...pieces];
   }
 
   private encodeClose(code: number | undefined, reason: string): Buffer {

@@ -10,7 +10,12 @@ export const PARTS_THRESHOLD = 16 * 1024;
 
 /** The header of an unmasked FIN frame carrying `payload`, and `payload` itself. */
 export function encodeFrameParts(opcode: number, payload: Buffer): [Buffer, Buffer] {
-  const header = Buffer.allocUnsafe(headerLength(payload.length, false));
-  writeHeader(header, opcode, payload.length, undefined);
-  return [header, payload];
+  return [encodeFrameHeader(opcode, payload.length), payload];
+}
+
+/** The header alone of an unmasked FIN frame of `length` payload bytes. */
+export function encodeFrameHeader(opcode: number, length: number): Buffer {
+  const header = Buffer.allocUnsafe(headerLength(length, false));
+  writeHeader(header, opcode, length, undefined);
+  return header;
 }
