@@ -67,8 +67,9 @@ async function profileParser(argv: string[], dir: string): Promise<void> {
 }
 
 async function profileEcho(argv: string[], dir: string): Promise<void> {
-  const [size = '1024', conns = '16', impl = 'wscompat'] = argv;
-  const server = new Child('../net/server-main.ts', { impl, appHeapMiB: DEFAULT_APP_HEAP_MIB }, {}, [
+  const [size = '1024', conns = '16', impl = 'wscompat', mode = ''] = argv;
+  const pieces = mode === 'pieces';
+  const server = new Child('../net/server-main.ts', { impl, appHeapMiB: DEFAULT_APP_HEAP_MIB, pieces }, {}, [
     '--cpu-prof',
     '--cpu-prof-dir',
     dir,
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   else if (what === 'handshake') await profileHandshake(rest, dir);
   else
     throw new Error(
-      'usage: tsx bench/profile.ts parser [draft kind size impl] | echo [size conns impl] | handshake [draft impl]',
+      'usage: tsx bench/profile.ts parser [draft kind size impl] | echo [size conns impl [pieces]] | handshake [draft impl]',
     );
   const file = busiestProfile(dir);
   console.log(`profile: ${file}\nself time:`);

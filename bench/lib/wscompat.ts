@@ -9,8 +9,11 @@ export interface WscompatCodecApi {
 
 export interface BenchConnection {
   on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): unknown;
+  on(event: 'messageParts', listener: (parts: Buffer[]) => void): unknown;
   on(event: 'close' | 'error', listener: (...args: unknown[]) => void): unknown;
   send(data: Buffer, options: { binary: boolean }): boolean;
+  sendParts(pieces: readonly Buffer[]): boolean;
+  receiveParts: boolean;
   terminate(): void;
 }
 

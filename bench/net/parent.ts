@@ -32,11 +32,15 @@ export interface Servers {
   readonly errors: Errors;
 }
 
-/** Starts one server per implementation (`compress`: permessage-deflate, see servers.ts), runs `body`, kills them all. */
+/**
+ * Starts one server per implementation (`compress`: permessage-deflate; `pieces`: binary messages taken and
+ * echoed as pieces; see servers.ts), runs `body`, kills them all.
+ */
 export async function withServers(
   impls: readonly Impl[],
   body: (servers: Servers) => Promise<void>,
   compress: Compress = false,
+  pieces = false,
 ): Promise<void> {
   const servers: Servers = { ports: {}, children: new Map(), errors: {} };
   try {
@@ -44,7 +48,7 @@ export async function withServers(
       const spec = serverSpec(impl);
       const child = new Child(
         '../net/server-main.ts',
-        { impl: spec.impl, compress, appHeapMiB: appHeapMiB() },
+        { impl: spec.impl, compress, appHeapMiB: appHeapMiB(), pieces },
         spec.env,
       );
       servers.children.set(impl, child);

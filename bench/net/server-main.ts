@@ -8,14 +8,15 @@ function settle(): Promise<void> {
 }
 
 childMain(async () => {
-  const { impl, compress, appHeapMiB } = childConfig<{
+  const { impl, compress, appHeapMiB, pieces } = childConfig<{
     impl: ServerImpl;
     compress?: Compress;
     appHeapMiB?: number;
+    pieces?: boolean;
   }>();
   await loadAllLibraries();
   holdAppHeap(appHeapMiB ?? 0);
-  const server = await startServer(impl, compress ?? false);
+  const server = await startServer(impl, compress ?? false, pieces === true);
   process.on('message', async (msg: { type: string }) => {
     // `exit` ends the process cleanly, so `--cpu-prof` gets to write its profile.
     if (msg.type === 'exit') process.exit(0);

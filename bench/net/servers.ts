@@ -44,12 +44,17 @@ async function netEcho(): Promise<RunningServer> {
 }
 
 interface WsLike {
-  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
+  binaryType: string;
+  on(event: 'message', listener: (data: Buffer | Buffer[], isBinary: boolean) => void): void;
   on(event: 'error', listener: () => void): void;
   send(data: Buffer, options: { binary: boolean }): void;
 }
 
-async function wsEcho(compress: Compress): Promise<RunningServer> {
+/**
+ * `pieces`: binary messages taken as pieces and echoed from them: ws with `binaryType = 'fragments'` (its send
+ * takes one Buffer, so it joins them), wscompat with `receiveParts` and `sendParts` (no join, no copy).
+ */
+async function wsEcho(compress: Compress, pieces: boolean): Promise<RunningServer> {
   const { WebSocketServer } = require('ws') as typeof import('ws');
   const wss = new WebSocketServer({
     host: HOST,
@@ -60,7 +65,10 @@ async function wsEcho(compress: Compress): Promise<RunningServer> {
   });
   wss.on('connection', (ws: WsLike) => {
     ws.on('error', () => {});
-    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+    if (pieces) ws.binaryType = 'fragments';
+    ws.on('message', (data, isBinary) =>
+      ws.send(Array.isArray(data) ? Buffer.concat(data) : data, { binary: isBinary }),
+    );
   });
   const port = await new Promise<number>((resolve, reject) => {
     wss.once('error', reject);
@@ -103,7 +111,7 @@ async function driverEcho(): Promise<RunningServer> {
   return { port, close: () => server.close() };
 }
 
-async function wscompatEcho(compress: Compress): Promise<RunningServer> {
+async function wscompatEcho(compress: Compress, pieces: boolean): Promise<RunningServer> {
   const api = await loadNodeApi();
   const server = api.createServer({
     host: HOST,
@@ -113,6 +121,8 @@ async function wscompatEcho(compress: Compress): Promise<RunningServer> {
   });
   server.on('connection', (conn) => {
     conn.on('error', () => {});
+    conn.receiveParts = pieces;
+    conn.on('messageParts', (parts) => conn.sendParts(parts));
     conn.on('message', (data, isBinary) => conn.send(data, { binary: isBinary }));
   });
   await new Promise<void>((resolve, reject) => {
@@ -134,16 +144,23 @@ export async function loadAllLibraries(): Promise<void> {
   require('websocket-driver');
 }
 
-/** `compress`: permessage-deflate with each library's defaults (`perMessageDeflate: true`), or a given level. */
-export function startServer(impl: ServerImpl, compress: Compress = false): Promise<RunningServer> {
+/**
+ * `compress`: permessage-deflate with each library's defaults (`perMessageDeflate: true`), or a given level.
+ * `pieces`: binary messages received and echoed as pieces (ws and wscompat; see wsEcho).
+ */
+export function startServer(
+  impl: ServerImpl,
+  compress: Compress = false,
+  pieces = false,
+): Promise<RunningServer> {
   switch (impl) {
     case 'net':
       return netEcho();
     case 'ws':
-      return wsEcho(compress);
+      return wsEcho(compress, pieces);
     case 'driver':
       return driverEcho();
     case 'wscompat':
-      return wscompatEcho(compress);
+      return wscompatEcho(compress, pieces);
   }
 }
