@@ -167,7 +167,8 @@ export class Connection extends ConnectionCore {
       return asBuffer(piece);
     });
     const { transport, codec } = this;
-    if (this.state !== CONNECTING && this.canSend() && transport && codec && this.caps.binary) {
+    // canSend() is false while CONNECTING: send() below then throws NOT_OPEN, as for any message.
+    if (this.canSend() && transport && codec && this.caps.binary) {
       const framed = codec.encodePieces?.(buffers, length, options?.compress);
       if (framed !== undefined) return writeParts(transport, framed, cb);
     }

@@ -17,9 +17,6 @@ const BINARY_TYPES: readonly string[] =
     ? ['nodebuffer', 'arraybuffer', 'fragments']
     : ['nodebuffer', 'arraybuffer', 'fragments', 'blob'];
 
-/** 'blob' is a runtime value only: ws's own types, which these follow, do not list it. */
-const isBlobType = (type: string): boolean => type === 'blob';
-
 /** The binary types that take a message as its pieces (Connection.receiveParts): no joined copy first. */
 const takesPieces = (type: string): boolean => type === 'fragments' || type === 'blob';
 /** A message sent in fragments (`fin: false`) is collected here until its last part, up to this size. */
@@ -37,10 +34,15 @@ function bytesOf(data: SendableData): string | Buffer {
   return Buffer.from(data as ArrayBuffer);
 }
 
-/** ws's RawData for one binary message under `binaryType` (text messages are always one Buffer in ws 8). */
-function convert(data: Buffer, binaryType: BinaryType): RawData {
-  if (binaryType === 'fragments') return [data];
-  if (isBlobType(binaryType)) return new Blob([data]) as unknown as RawData;
+/**
+ * ws's RawData for one binary message, given as the pieces it arrived in, under `binaryType` (text messages
+ * are always one Buffer in ws 8). 'blob' is a runtime value only: ws's own types, which these follow, leave
+ * it out, hence the cast.
+ */
+function binaryData(parts: Buffer[], binaryType: string): RawData {
+  if (binaryType === 'fragments') return parts;
+  if (binaryType === 'blob') return new Blob(parts) as unknown as RawData;
+  const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   if (binaryType === 'arraybuffer')
     return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
       ? (data.buffer as ArrayBuffer)
@@ -117,11 +119,11 @@ export class WebSocket extends WsEventTarget {
     this.conn = conn;
     conn.on('open', () => this.emit('open'));
     conn.on('message', (data, isBinary) =>
-      this.emit('message', isBinary ? convert(data, this.type) : data, isBinary),
+      this.emit('message', isBinary ? binaryData([data], this.type) : data, isBinary),
     );
     // 'fragments' and 'blob': binary messages as the pieces they arrived in, never joined into one Buffer.
     conn.receiveParts = takesPieces(this.type);
-    conn.on('messageParts', (parts) => this.emit('message', this.fromPieces(parts), true));
+    conn.on('messageParts', (parts) => this.emit('message', binaryData(parts, this.type), true));
     conn.on('ping', (data) => this.emit('ping', data));
     conn.on('pong', (data) => this.emit('pong', data));
     // The Connection reports errors only to listeners: a bad peer does not crash a process without one.
@@ -148,13 +150,6 @@ export class WebSocket extends WsEventTarget {
   private afterAbort(report: () => void): void {
     if (this.aborting) process.nextTick(report);
     else report();
-  }
-
-  /** A binary message that came as pieces, as `binaryType` wants it. */
-  private fromPieces(parts: Buffer[]): RawData {
-    if (this.type === 'fragments') return parts;
-    if (isBlobType(this.type)) return new Blob(parts) as unknown as RawData;
-    return convert(parts.length === 1 ? parts[0]! : Buffer.concat(parts), this.type);
   }
 
   closedCleanly(): boolean {

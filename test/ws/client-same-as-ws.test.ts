@@ -6,24 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import RealWebSocket, { WebSocketServer as RealServer } from 'ws';
 import CompatWebSocket from 'wscompat/ws';
 import { once, until } from '../node/helpers.js';
+import { show } from './observed.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function show(v: unknown): unknown {
-  if (Buffer.isBuffer(v)) return `buf:${v.toString('hex')}`;
-  if (v instanceof Error) {
-    const code = (v as { code?: unknown }).code;
-    return `${v instanceof RangeError ? 'RangeError' : v instanceof SyntaxError ? 'SyntaxError' : 'Error'}:${String(code)}:${v.message}`;
-  }
-  if (typeof v === 'object' && v !== null && 'method' in v && 'path' in v)
-    return `req:${String(v.method)} ${String(v.path)}`;
-  if (typeof v === 'object' && v !== null && 'statusCode' in v)
-    return `res:${(v as { statusCode: number }).statusCode}`;
-  return v;
-}
 
 /** What this test uses of either library's client. */
 interface ClientLike {

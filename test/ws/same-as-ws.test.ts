@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WsClient, { WebSocketServer as RealServer } from 'ws';
 import { WebSocketServer as CompatServer } from 'wscompat/ws';
 import { once, until } from '../node/helpers.js';
+import { show } from './observed.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -20,15 +21,6 @@ interface SocketLike {
   send(data: unknown, cb?: (err?: Error) => void): void;
   ping(data?: unknown, mask?: boolean, cb?: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;
-}
-
-function show(v: unknown): unknown {
-  if (Buffer.isBuffer(v)) return `buf:${v.toString('hex')}`;
-  if (v instanceof Error) {
-    const code = (v as { code?: unknown }).code;
-    return `${v instanceof RangeError ? 'RangeError' : 'Error'}:${String(code)}:${v.message}`;
-  }
-  return v;
 }
 
 /** Raw bytes from the npm client's socket, as a broken peer would send them. */

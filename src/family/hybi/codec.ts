@@ -44,8 +44,6 @@ export class HybiCodec implements Codec, FrameSink {
   private fragmentBytes = 0;
   /** Frames the open message came in (`fragments` may hold several pieces of one frame). */
   private fragmentFrames = 0;
-  /** Binary messages go out as the pieces they arrived in ('binary-parts'), uncopied. */
-  private wantParts = false;
   private messageOpcode = 0;
   /** The open message's first frame had RSV1 (RFC 7692 §6): its fragments are inflated once it ends. */
   private messageCompressed = false;
@@ -76,7 +74,6 @@ export class HybiCodec implements Codec, FrameSink {
 
   /** Codec.receiveParts. */
   receiveParts(on: boolean): void {
-    this.wantParts = on;
     this.reader.partsWanted = on;
   }
 
@@ -262,7 +259,8 @@ export class HybiCodec implements Codec, FrameSink {
   /** FrameSink: a binary frame as views of the chunks it arrived in (only while parts are wanted). */
   frameParts(opcode: number, fin: boolean, parts: Buffer[], length: number): boolean {
     // Switched off since the reader took the frame: one Buffer, as ever.
-    if (!this.wantParts) return this.frame(opcode, fin, Buffer.concat(parts, length), undefined, false);
+    if (!this.reader.partsWanted)
+      return this.frame(opcode, fin, Buffer.concat(parts, length), undefined, false);
     if (opcode === OP_CONTINUATION) {
       if (!this.addFrame(length)) return false;
       for (const part of parts) this.fragments.push(part);
@@ -315,7 +313,7 @@ export class HybiCodec implements Codec, FrameSink {
     // RFC 6455 §8.1: the message must also end on a character boundary.
     if (text && !compressed && !this.utf8!.finish())
       return this.fail('INVALID_UTF8', 'text ends inside a UTF-8 sequence');
-    if (!text && !compressed && this.wantParts) {
+    if (!text && !compressed && this.reader.partsWanted) {
       const parts = this.fragments;
       this.release();
       this.events.push({ type: 'binary-parts', parts });
